@@ -1,0 +1,1 @@
+"""Ingest domain: landing files to raw, validated and quarantined journey events."""
