@@ -7,6 +7,7 @@ import dagster as dg
 from journeyheal.home import Home
 from pipelines import jobs
 from pipelines.ingest import assets as ingest_assets
+from pipelines.ingest import checks as ingest_checks
 from pipelines.resources import resources_for
 
 
@@ -14,7 +15,7 @@ def build_definitions(home: Home) -> dg.Definitions:
     """All assets, checks, jobs, schedules and sensors, bound to one home."""
     return dg.Definitions(
         assets=dg.load_assets_from_modules([ingest_assets]),
-        asset_checks=dg.load_asset_checks_from_modules([ingest_assets]),
+        asset_checks=dg.load_asset_checks_from_modules([ingest_checks]),
         jobs=[jobs.journey_hourly_job],
         resources=resources_for(home),
         # In-process: one process per run costs ~2 s a step here, and DuckDB takes one writer.
