@@ -8,7 +8,9 @@ from typing import Annotated
 
 import typer
 
+from journeyheal.audit.cli import audit_app
 from journeyheal.home import Home
+from journeyheal.repairs.cli import repairs_app, rules_app
 
 app = typer.Typer(
     help="Self-healing customer journeys: simulate, run the pipeline, review repairs.",
@@ -16,6 +18,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+app.add_typer(rules_app, name="rules", help="Validate the repair catalogue and the policy.")
+app.add_typer(repairs_app, name="repairs", help="Review and approve repair recommendations.")
+app.add_typer(audit_app, name="audit", help="Read the append-only audit trail.")
 
 DEFAULT_SCENARIO = Path("scenarios/payment_incident.yaml")
 

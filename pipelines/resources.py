@@ -10,6 +10,7 @@ import dagster as dg
 import duckdb
 
 from journeyheal.home import Home
+from pipelines.repairs.resources import audit_resource_for
 
 DUCKDB_THREADS = 2
 DUCKDB_MEMORY_LIMIT = "4GB"
@@ -51,4 +52,5 @@ def resources_for(home: Home) -> dict[str, dg.ConfigurableResource]:
     return {
         "home": HomeResource(root=str(home.root)),
         "warehouse": WarehouseResource(path=str(home.warehouse)),
+        "audit": audit_resource_for(home),
     }

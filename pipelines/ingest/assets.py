@@ -5,7 +5,6 @@ check] -> validated_journey_events. The gate checks the staged rows; only when i
 promoted, so a failing gate leaves the previous good data of the partition in place.
 """
 
-
 from datetime import timedelta
 
 import dagster as dg

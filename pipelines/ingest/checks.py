@@ -1,6 +1,5 @@
 """The contract gate's blocking check: the Great Expectations suite on the staged events."""
 
-
 import dagster as dg
 
 from journeyheal.contract.suite import run_contract_suite

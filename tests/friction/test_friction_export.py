@@ -6,8 +6,8 @@ from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
-
 from friction.events import Ev, load_events
+
 from journeyheal.friction import compute_journey_prefix_features, write_parquet
 
 

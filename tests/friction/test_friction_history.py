@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-
 from friction.events import Ev, at, load_events, rewrite_future, rows
+
 from journeyheal.friction import compute_customer_history_features, feature_views
 
 

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import duckdb
 import pytest
-
 from friction.events import Ev, at, call, load_events, rows
+
 from journeyheal.friction import (
     FrictionConfig,
     compute_journey_outcomes,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-
 from friction.events import Ev, at, call, load_events, rewrite_future, rows
+
 from journeyheal.friction import (
     compute_service_health_features,
     compute_step_friction_features,

@@ -1,0 +1,1 @@
+"""Repair catalogue and guardrails: declarative rules, deny-by-default policy, decisions."""

@@ -1,0 +1,1 @@
+"""Dagster assets, job and schedule of the repair domain."""
