@@ -18,7 +18,7 @@ SEED ?= 7
 $(BIN)/.synced: pyproject.toml uv.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv sync --frozen --quiet
+	$(BIN)/uv sync --frozen --quiet --compile-bytecode
 	touch $@
 
 run: $(BIN)/.synced

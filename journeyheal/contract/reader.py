@@ -1,4 +1,4 @@
-"""Read one arrival-hour folder of landing files into the DuckDB table `raw`."""
+"""Read one arrival-hour folder of landing files into the DuckDB temp table or view `raw`."""
 
 from __future__ import annotations
 
@@ -83,7 +83,7 @@ def _create_raw_table(con: duckdb.DuckDBPyConnection, table: str, types: dict[st
         f"{EXTRA} VARCHAR",
         f"{PARSE_ERROR} VARCHAR",
     ]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {ident(table)} ({', '.join(columns)})")
+    con.execute(f"CREATE TEMP TABLE {ident(table)} ({', '.join(columns)})")
 
 
 def _parquet_field_expr(field: Field, file_type: str | None, raw_type: str) -> str:
@@ -96,12 +96,11 @@ def _parquet_field_expr(field: Field, file_type: str | None, raw_type: str) -> s
     return f"CAST({column} AS {raw_type})"
 
 
-def _insert_parquet(
-    con: duckdb.DuckDBPyConnection, table: str, parquet: _ParquetFile, types: dict[str, str]
-) -> None:
-    """Append one Parquet file to the raw table; unknown columns go to `extra` as JSON."""
+def _parquet_select(parquet: _ParquetFile, types: dict[str, str]) -> str:
+    """SQL selecting one Parquet file as raw rows; unknown columns go to `extra` as JSON."""
     selects = [
-        _parquet_field_expr(field, parquet.types.get(field.name), types[field.name])
+        f"{_parquet_field_expr(field, parquet.types.get(field.name), types[field.name])} "
+        f"AS {ident(field.name)}"
         for field in FIELDS
     ]
 
@@ -112,9 +111,43 @@ def _insert_parquet(
     else:
         extra = "NULL::VARCHAR"
 
-    selects += [literal(parquet.relative), "file_row_number + 1", extra, "NULL::VARCHAR"]
+    selects += [
+        f"{literal(parquet.relative)} AS {SOURCE_FILE}",
+        f"file_row_number + 1 AS {SOURCE_ROW}",
+        f"{extra} AS {EXTRA}",
+        f"NULL::VARCHAR AS {PARSE_ERROR}",
+    ]
     source = f"read_parquet({literal(str(parquet.path))}, file_row_number = true)"
-    con.execute(f"INSERT INTO {ident(table)} SELECT {', '.join(selects)} FROM {source}")
+    return f"SELECT {', '.join(selects)} FROM {source}"
+
+
+def _insert_parquet(
+    con: duckdb.DuckDBPyConnection, table: str, parquet: _ParquetFile, types: dict[str, str]
+) -> None:
+    """Append one Parquet file to the raw table."""
+    con.execute(f"INSERT INTO {ident(table)} {_parquet_select(parquet, types)}")
+
+
+def _drop_raw(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Drop the temp table or view of that name left by an earlier read, whichever it is."""
+    found = con.execute(
+        "SELECT table_type FROM information_schema.tables "
+        "WHERE table_catalog = 'temp' AND table_name = ?",
+        [table],
+    ).fetchall()
+    for (kind,) in found:
+        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} temp.main.{ident(table)}")
+
+
+def _create_parquet_view(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    parquet_files: list[_ParquetFile],
+    types: dict[str, str],
+) -> None:
+    """The raw rows as a temp view over the Parquet files: no copy until validation reads them."""
+    union = " UNION ALL ".join(_parquet_select(parquet, types) for parquet in parquet_files)
+    con.execute(f"CREATE TEMP VIEW {ident(table)} AS {union}")
 
 
 def _insert_text(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table, relative: str) -> None:
@@ -155,7 +188,10 @@ def read_landing_partition(
     landing_root: Path | None = None,
     table: str = RAW_TABLE,
 ) -> RawRead:
-    """Read every landing file of one arrival-hour folder into the temp table `raw`.
+    """Read every landing file of one arrival-hour folder into the temp table or view `raw`.
+
+    When every file is Parquet, `raw` is a temp view over the files (nothing is copied until
+    validation reads it once); with any JSONL or CSV file it is a temp table.
 
     Contract fields are text as received, or their contract type when every file of the folder
     is Parquet with that column natively typed. A file that cannot be read at all is listed in
@@ -185,9 +221,16 @@ def read_landing_partition(
             unreadable.append((relative, f"unsupported file extension (expected {allowed})"))
 
     types = _raw_column_types(parquet_files, len(text_files))
-    _create_raw_table(con, table, types)
-
+    _drop_raw(con, table)
     read: list[str] = []
+    if parquet_files and not text_files:
+        # Parquet only: a view, so that validation decodes the files once, in its own pass.
+        _create_parquet_view(con, table, parquet_files, types)
+        read = [parquet.relative for parquet in parquet_files]
+        parquet_files = []
+    else:
+        _create_raw_table(con, table, types)
+
     for parquet in parquet_files:
         try:
             _insert_parquet(con, table, parquet, types)

@@ -40,6 +40,10 @@ _DATE_TIME = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?"
 ZONED_TIMESTAMP = _DATE_TIME + r"\s*(Z|z|[+-]\d{2}(:?\d{2})?)"
 NAIVE_TIMESTAMP = _DATE_TIME
 
+# The first character above the space: text sorting before it is empty or starts with a space
+# or control character.
+_FIRST_VISIBLE = "!"
+
 # Integers arrive as text; a value beyond this cannot be told apart exactly from a double.
 _MAX_EXACT_INT = 2**53
 
@@ -86,9 +90,10 @@ def _naive_flag() -> str:
 
 def _blank_to_null(column: str) -> str:
     """Blank text counts as absent."""
-    # trim is costly, so only text that starts with a space or control character is trimmed.
+    # trim is costly, so only text that is empty or starts with a space or control character
+    # (code point 32 or below: exactly the text that sorts before "!") is trimmed.
     return (
-        f"CASE WHEN {column} = '' OR (ascii({column}) <= 32 AND trim({column}) = '') "
+        f"CASE WHEN {column} < {literal(_FIRST_VISIBLE)} AND trim({column}) = '' "
         f"THEN NULL ELSE {column} END"
     )
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
-from friction.events import Ev, load_events
 
 from journeyheal.friction import compute_journey_prefix_features, write_parquet
+from tests.friction.events import Ev, load_events
 
 
 def test_write_parquet_round_trips(tmp_path: Path) -> None:

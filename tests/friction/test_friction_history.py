@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from friction.events import Ev, at, load_events, rewrite_future, rows
 
 from journeyheal.friction import compute_customer_history_features, feature_views
+from tests.friction.events import Ev, at, load_events, rewrite_future, rows
 
 
 def _view(event_id: str, journey: str, seconds: float, customer: str = "c1") -> Ev:

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import duckdb
 import pytest
-from friction.events import Ev, at, call, load_events, rows
 
 from journeyheal.friction import (
     FrictionConfig,
@@ -14,6 +13,7 @@ from journeyheal.friction import (
     compute_training_snapshots,
     feature_views,
 )
+from tests.friction.events import Ev, at, call, load_events, rows
 
 TIMEOUT_S = 1800
 EVENTS = [

@@ -7,9 +7,9 @@ from itertools import pairwise
 
 import duckdb
 import pytest
-from friction.events import Ev, at, call, load_events, rewrite_future, rows
 
 from journeyheal.friction import compute_journey_prefix_features, feature_views
+from tests.friction.events import Ev, at, call, load_events, rewrite_future, rows
 
 # j1: cart -> payment (two failed calls at the same instant) -> back to cart -> payment -> done.
 J1 = [

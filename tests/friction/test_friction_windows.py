@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from friction.events import Ev, at, call, load_events, rewrite_future, rows
 
 from journeyheal.friction import (
     compute_service_health_features,
     compute_step_friction_features,
     feature_views,
 )
+from tests.friction.events import Ev, at, call, load_events, rewrite_future, rows
 
 # pricing/quote calls at 60, 240, 300 (exactly on the 10:05 grid point), 410 and 420 s;
 # staleness 40 s charged at 60 (view at 30, first call at 60), 80 s charged at 410.

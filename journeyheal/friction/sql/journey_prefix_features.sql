@@ -3,6 +3,9 @@
 -- all of them; among them, "last" values (current step, channel, last call) follow event_id.
 -- No api call yet: latency_*, service and endpoint are NULL; no data view yet: data_age_max_s
 -- is NULL; first event: time_since_last_event_s is NULL (XGBoost treats NULL as missing).
+-- Speed: the event-level flags take one ordered pass per (journey, step) and one per journey;
+-- every running value then shares a single ordered window, and no window runs after it but
+-- the unordered step-index carry (a window after it would sort all rows again).
 CREATE OR REPLACE TABLE {output} AS
 WITH marked AS (
     SELECT
@@ -12,7 +15,9 @@ WITH marked AS (
         event_type = 'step_view'
             AND count(*) FILTER (WHERE event_type = 'step_view') OVER step_order > 1
             AS is_repeated_view,
-        channel <> lag(channel) OVER journey_order AS is_channel_switch
+        channel <> lag(channel) OVER journey_order AS is_channel_switch,
+        lag(event_time) OVER journey_order AS previous_time,
+        event_time IS DISTINCT FROM lead(event_time) OVER journey_order AS is_last_at_timestamp
     FROM {events}
     WINDOW
         step_order AS (
@@ -23,9 +28,9 @@ WITH marked AS (
 ),
 running AS (
     SELECT
-        journey_id, customer_id, journey_type, channel, step, event_time,
+        journey_id, customer_id, journey_type, channel, step, event_time, is_last_at_timestamp,
         first_value(event_time) OVER prefix AS first_event_time,
-        sum(is_first_of_step::INTEGER) OVER prefix AS steps_reached,
+        count(*) FILTER (WHERE is_first_of_step) OVER prefix AS steps_reached,
         count(*) FILTER (WHERE status = 'error') OVER prefix AS error_count,
         count(*) FILTER (WHERE status = 'timeout') OVER prefix AS timeout_count,
         coalesce(sum(retry_count) OVER prefix, 0) AS retry_count,
@@ -40,10 +45,12 @@ running AS (
         count(*) FILTER (WHERE is_channel_switch) OVER prefix AS channel_switches,
         last_value(service IGNORE NULLS) OVER prefix AS service,
         last_value(endpoint IGNORE NULLS) OVER prefix AS endpoint,
+        -- the latest earlier timestamp is the one just before the first event of a timestamp
+        max(previous_time) FILTER (WHERE previous_time < event_time) OVER prefix
+            AS previous_timestamp,
         -- the ordinal a step gets when it first appears; carried to its later rows below
-        CASE WHEN is_first_of_step THEN sum(is_first_of_step::INTEGER) OVER prefix END
-            AS first_seen_ordinal,
-        event_time IS DISTINCT FROM lead(event_time) OVER prefix AS is_last_at_timestamp
+        CASE WHEN is_first_of_step THEN count(*) FILTER (WHERE is_first_of_step) OVER prefix END
+            AS first_seen_ordinal
     FROM marked
     WINDOW prefix AS (
         PARTITION BY journey_id ORDER BY event_time, event_id
@@ -80,7 +87,6 @@ SELECT
     latency_over_tolerance_share,
     data_age_max_s,
     channel_switches::BIGINT AS channel_switches,
-    epoch(event_time - lag(event_time) OVER (PARTITION BY journey_id ORDER BY event_time))
-        AS time_since_last_event_s
+    epoch(event_time - previous_timestamp) AS time_since_last_event_s
 FROM with_step_index
-QUALIFY $out_start::TIMESTAMPTZ IS NULL OR event_time >= $out_start::TIMESTAMPTZ
+WHERE $out_start::TIMESTAMPTZ IS NULL OR event_time >= $out_start::TIMESTAMPTZ
