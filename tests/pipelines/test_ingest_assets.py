@@ -8,7 +8,7 @@ import pytest
 
 from journeyheal.home import Home
 from pipelines.definitions import build_definitions
-from pipelines.jobs import HOURLY_JOB
+from pipelines.jobs import FEATURE_STORE_JOB, HOURLY_JOB
 
 PARTITION = "2026-11-02-10:00"
 LANDING_DAY, LANDING_HOUR = "2026-11-02", 10
@@ -44,7 +44,9 @@ def land(home: Home, name: str, events: list[dict[str, object]]) -> None:
 
 
 def run_hour(home: Home, instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
-    job = build_definitions(home).resolve_job_def(HOURLY_JOB)
+    definitions = build_definitions(home)
+    definitions.resolve_job_def(FEATURE_STORE_JOB).execute_in_process(instance=instance)
+    job = definitions.resolve_job_def(HOURLY_JOB)
     return job.execute_in_process(partition_key=PARTITION, instance=instance, raise_on_error=False)
 
 
