@@ -1,0 +1,1 @@
+"""The friction model: training, evaluation, behavioural checks, MLflow registry, scoring."""

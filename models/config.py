@@ -1,0 +1,89 @@
+"""Plain settings of training, evaluation, behavioural checks and promotion (no Dagster here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+CalibrationMethod = Literal["platt", "isotonic"]
+
+# Columns that identify a row or carry its outcome: never model inputs.
+IDENTIFIER_COLUMNS = ("snapshot_id", "journey_id", "customer_id")
+OUTCOME_COLUMNS = ("label", "minutes_to_outcome", "p_abandon")
+TIMESTAMP_COLUMN = "event_timestamp"
+LABEL_COLUMN = "label"
+TRUTH_COLUMN = "p_abandon"
+
+# More of these in an otherwise identical prefix must never lower the risk.
+DEFAULT_MONOTONE_INCREASING = ("error_count", "timeout_count")
+
+
+@dataclass(frozen=True)
+class TrainingParams:
+    """XGBoost and split settings of one training run."""
+
+    max_depth: int = 4
+    learning_rate: float = 0.2
+    num_boost_round: int = 400
+    early_stopping_rounds: int = 20
+    # Ranking metric: unaffected by the class weight that skews the raw probabilities.
+    early_stopping_metric: str = "auc"
+    min_child_weight: float = 1.0
+    subsample: float = 0.9
+    colsample_bytree: float = 0.9
+    reg_lambda: float = 1.0
+    max_bin: int = 128
+    nthread: int = 2
+    seed: int = 7
+    # Shares of journeys, ordered by start time: train, then validation, then test.
+    train_share: float = 0.6
+    validation_share: float = 0.2
+    calibration: CalibrationMethod = "platt"
+    monotone_increasing: tuple[str, ...] = DEFAULT_MONOTONE_INCREASING
+    # None: negatives / positives of the training split.
+    scale_pos_weight: float | None = None
+
+
+@dataclass(frozen=True)
+class EvaluationParams:
+    """How a candidate is judged on the held-out window."""
+
+    threshold: float = 0.5
+    # Upper edges of the step_index buckets; the last bucket is open-ended.
+    step_bucket_edges: tuple[int, ...] = (1, 3, 6)
+    step_column: str = "step_index"
+
+
+@dataclass(frozen=True)
+class BehaviourParams:
+    """Bounds of the behavioural checks a candidate must pass."""
+
+    # Feature values of a calm journey: no errors, fast answers.
+    calm_values: dict[str, float] = field(
+        default_factory=lambda: {
+            "error_count": 0.0,
+            "timeout_count": 0.0,
+            "retry_count": 0.0,
+            "backtrack_count": 0.0,
+            "repeated_step_count": 0.0,
+            "latency_last_ms": 150.0,
+            "latency_max_ms": 200.0,
+            "latency_mean_ms": 150.0,
+            "latency_over_tolerance_share": 0.0,
+        }
+    )
+    calm_max_risk: float = 0.2
+    # Increments added to a monotone feature when testing the direction of the risk.
+    direction_increments: tuple[int, ...] = (1, 3)
+    sample_rows: int = 500
+    # Numerical slack when comparing two probabilities that must be ordered or equal.
+    tolerance: float = 1e-9
+    seed: int = 11
+
+
+@dataclass(frozen=True)
+class PromotionParams:
+    """A challenger replaces the champion only when better by one of these margins."""
+
+    min_roc_auc_gain: float = 0.005
+    min_pr_auc_gain: float = 0.01

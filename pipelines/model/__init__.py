@@ -1,0 +1,1 @@
+"""Dagster assets and checks of the friction model: training, promotion, hourly scoring."""
