@@ -72,16 +72,28 @@ def run_pipeline(
     last: datetime | None,
     echo: Callable[[str], None],
 ) -> RunSummary:
-    """Materialize the hourly jobs for each partition, then the model and remediation jobs."""
+    """Set up the feature store, run the hourly ingest, train, then the hourly remediation."""
     from dagster import DagsterInstance
 
     from pipelines.definitions import build_definitions
-    from pipelines.jobs import HOURLY_JOBS
+    from pipelines.jobs import FEATURE_STORE_JOB, HOURLY_JOB, REMEDIATION_JOB, TRAINING_JOB
 
     started = time.perf_counter()
     os.environ["DAGSTER_HOME"] = str(prepare_instance_home(home))
     instance = DagsterInstance.get()
     defs = build_definitions(home)
+    summary = RunSummary()
+
+    def execute(job_name: str, key: str | None, label: str) -> bool:
+        tick = time.perf_counter()
+        job = defs.resolve_job_def(job_name)
+        result = job.execute_in_process(partition_key=key, instance=instance, raise_on_error=False)
+        summary.jobs.append(job_name)
+        if not result.success:
+            summary.failed.append(f"{job_name}[{key}]" if key else job_name)
+        status = "ok" if result.success else "FAILED"
+        echo(f"{label} {job_name} {key or ''} {status} ({time.perf_counter() - tick:.1f} s)")
+        return result.success
 
     # Step 1: pick the partitions, by default every hour that has landed files.
     landed = landed_hours(home)
@@ -91,24 +103,20 @@ def run_pipeline(
         (first or landed[0]).replace(minute=0, second=0, microsecond=0),
         (last or landed[-1]).replace(minute=0, second=0, microsecond=0),
     )
+    keys = [hour.strftime(PARTITION_FORMAT) for hour in hours]
+    summary.partitions = keys
 
-    # Step 2: the hourly jobs, partition by partition, oldest first.
-    summary = RunSummary()
-    for number, hour in enumerate(hours, start=1):
-        key = hour.strftime(PARTITION_FORMAT)
-        for job_name in HOURLY_JOBS:
-            job = defs.resolve_job_def(job_name)
-            tick = time.perf_counter()
-            result = job.execute_in_process(
-                partition_key=key, instance=instance, raise_on_error=False
-            )
-            summary.jobs.append(job_name)
-            status = "ok" if result.success else "FAILED"
-            if not result.success:
-                summary.failed.append(f"{job_name}[{key}]")
-            seconds = time.perf_counter() - tick
-            echo(f"[{number}/{len(hours)}] {job_name} {key} {status} ({seconds:.1f} s)")
-        summary.partitions.append(key)
+    # Step 2: the Feast registry, then ingest and features hour by hour, oldest first.
+    execute(FEATURE_STORE_JOB, None, "[setup]")
+    for number, key in enumerate(keys, start=1):
+        execute(HOURLY_JOB, key, f"[ingest {number}/{len(keys)}]")
+
+    # Step 3: a challenger on the point-in-time training set; promoted only through its gate.
+    execute(TRAINING_JOB, None, "[train]")
+
+    # Step 4: scoring, drift watch and repair recommendations, hour by hour.
+    for number, key in enumerate(keys, start=1):
+        execute(REMEDIATION_JOB, key, f"[remediate {number}/{len(keys)}]")
 
     summary.seconds = time.perf_counter() - started
     return summary

@@ -10,6 +10,8 @@ import dagster as dg
 import duckdb
 
 from journeyheal.home import Home
+from pipelines.features.resources import feast_resource_for
+from pipelines.model.resources import mlflow_resource_for
 from pipelines.repairs.resources import audit_resource_for
 
 DUCKDB_THREADS = 2
@@ -53,4 +55,6 @@ def resources_for(home: Home) -> dict[str, dg.ConfigurableResource]:
         "home": HomeResource(root=str(home.root)),
         "warehouse": WarehouseResource(path=str(home.warehouse)),
         "audit": audit_resource_for(home),
+        "feast": feast_resource_for(home),
+        "mlflow": mlflow_resource_for(home),
     }

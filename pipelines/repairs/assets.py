@@ -25,10 +25,8 @@ GROUP = "repairs"
 SCORES_TABLE = "friction_scores"
 HEALTH_TABLE = "feature_health"
 TABLE = "repair_recommendations"
-JOB = "remediation_job"
 TOP_SHOWN = 10
 # Runs a little after the hour so the partition's scores are in.
-SCHEDULE_MINUTE = 15
 
 CREATE_TABLE = f"""
 CREATE TABLE IF NOT EXISTS {TABLE} (
@@ -54,12 +52,34 @@ def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(row and row[0])
 
 
+# friction_scores keeps its top signals flat (signal_k_feature, _contribution, _value) for SQL
+# and the UI; the engine takes them as one list per journey.
+SIGNAL_SLOTS = (1, 2, 3)
+SCORES_SQL = f"""
+SELECT * EXCLUDE ({
+    ", ".join(
+        f"signal_{k}_feature, signal_{k}_contribution, signal_{k}_value" for k in SIGNAL_SLOTS
+    )
+}),
+       event_timestamp AS scored_at,
+       list_filter([{
+    ", ".join(
+        f"{{'feature': signal_{k}_feature, 'contribution': signal_{k}_contribution::DOUBLE, "
+        f"'value': signal_{k}_value}}"
+        for k in SIGNAL_SLOTS
+    )
+}],
+           lambda s: s.feature IS NOT NULL) AS top_signals
+FROM {SCORES_TABLE} WHERE partition_hour = ?
+"""
+
+
 def read_scores(con: duckdb.DuckDBPyConnection, start: datetime) -> pd.DataFrame:
     """The partition's friction scores; a missing table is an error, not an empty hour."""
     if not _table_exists(con, SCORES_TABLE):
         msg = f"warehouse table {SCORES_TABLE} does not exist; materialize {SCORES_TABLE} first"
         raise dg.Failure(msg)
-    return con.execute(f"SELECT * FROM {SCORES_TABLE} WHERE partition_hour = ?", [start]).df()
+    return con.execute(SCORES_SQL, [start]).df()
 
 
 def read_health(con: duckdb.DuckDBPyConnection, start: datetime) -> FeatureHealth:
@@ -163,7 +183,7 @@ def markdown_top(made: list[Recommendation]) -> str:
 @dg.asset(
     partitions_def=hourly_partitions,
     group_name=GROUP,
-    deps=[dg.AssetKey(SCORES_TABLE)],
+    deps=[dg.AssetKey(SCORES_TABLE), dg.AssetKey("feature_drift_report")],
     kinds={"duckdb"},
     description="Repairs proposed for one hour of friction scores, ranked by expected benefit, "
     "each with its policy decision and explanation; every new decision is audited.",
@@ -225,15 +245,3 @@ def repair_recommendations(
             "top": dg.MetadataValue.md(markdown_top(kept)),
         }
     )
-
-
-remediation_job = dg.define_asset_job(
-    JOB,
-    selection=dg.AssetSelection.assets(repair_recommendations),
-    partitions_def=hourly_partitions,
-    description="Recommend repairs for one hour of friction scores and audit the decisions.",
-)
-
-remediation_schedule = dg.build_schedule_from_partitioned_job(
-    remediation_job, minute_of_hour=SCHEDULE_MINUTE
-)

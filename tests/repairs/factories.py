@@ -157,3 +157,20 @@ def payment_incident_scores(journeys: int = 40) -> pd.DataFrame:
         for index in range(20)
     ]
     return pd.DataFrame(rows)
+
+
+def as_scores_table(scores: pd.DataFrame) -> pd.DataFrame:
+    """The engine's frame in the shape of the friction_scores table: signals in flat columns."""
+    table = scores.drop(columns=["top_signals", "scored_at"]).assign(
+        event_timestamp=scores["scored_at"]
+    )
+    for slot in (1, 2, 3):
+        entries = [
+            signals[slot - 1] if len(signals) >= slot else None for signals in scores.top_signals
+        ]
+        table[f"signal_{slot}_feature"] = [e and e["feature"] for e in entries]
+        table[f"signal_{slot}_contribution"] = [e and e["contribution"] for e in entries]
+        table[f"signal_{slot}_value"] = [
+            None if e is None or e["value"] is None else str(e["value"]) for e in entries
+        ]
+    return table

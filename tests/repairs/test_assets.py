@@ -10,17 +10,19 @@ import pytest
 
 from journeyheal.audit.store import AuditStore
 from journeyheal.home import Home
-from pipelines.repairs.assets import remediation_job, remediation_schedule, repair_recommendations
+from pipelines.jobs import remediation_job
+from pipelines.repairs.assets import repair_recommendations
 from pipelines.repairs.resources import AuditStoreResource
 from pipelines.resources import HomeResource, WarehouseResource
-from tests.repairs.factories import WINDOW_START, payment_incident_scores
+from pipelines.schedules import remediation_schedule
+from tests.repairs.factories import WINDOW_START, as_scores_table, payment_incident_scores
 
 PARTITION = WINDOW_START.strftime("%Y-%m-%d-%H:%M")
 
 
 def load_scores(home: Home, health: tuple[bool, bool] | None) -> None:
     con = duckdb.connect(str(home.warehouse))
-    frame = payment_incident_scores()  # noqa: F841 - read by DuckDB through the name
+    frame = as_scores_table(payment_incident_scores())  # noqa: F841 - read by DuckDB by name
     con.execute("CREATE TABLE friction_scores AS SELECT * FROM frame")
     if health is not None:
         con.execute(
