@@ -1,6 +1,6 @@
 """Drift check: time on a 1M-row window, agreement with full Evidently runs, false alarms.
 
-Run: .venv/bin/python bench/bench_drift.py [--quick]. Prints one line per measurement.
+Run: .venv/bin/python bench/bench_drift.py [--seeds 10] [--skip-million]. One line per figure.
 """
 
 from __future__ import annotations

@@ -15,6 +15,9 @@ from journeyheal.home import Home
 INSTANCE_TEMPLATE = Path(__file__).resolve().parent.parent / "dagster.yaml"
 HOUR = timedelta(hours=1)
 PARTITION_FORMAT = "%Y-%m-%d-%H:%M"
+# Assets' own log lines and warnings on the console; the engine's DEBUG events stay in the
+# run's event log, where the Dagster UI shows them.
+QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
 @dataclass
@@ -87,7 +90,12 @@ def run_pipeline(
     def execute(job_name: str, key: str | None, label: str) -> bool:
         tick = time.perf_counter()
         job = defs.resolve_job_def(job_name)
-        result = job.execute_in_process(partition_key=key, instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            run_config=QUIET_RUN_CONFIG,
+            partition_key=key,
+            instance=instance,
+            raise_on_error=False,
+        )
         summary.jobs.append(job_name)
         if not result.success:
             summary.failed.append(f"{job_name}[{key}]" if key else job_name)

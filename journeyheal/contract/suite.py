@@ -138,11 +138,21 @@ def _observed(result: dict[str, Any]) -> Any:
 def run_contract_suite(df: pd.DataFrame, version: int = CONTRACT_VERSION) -> SuiteOutcome:
     """Validate a frame of validated events with the stored suite of one contract version."""
     import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
 
     stored = load_suite_dict(version)
     suite = gx.ExpectationSuite(name=stored["name"], expectations=stored["expectations"])
 
-    context = gx.get_context(mode="ephemeral")
+    # In memory, and quiet: a progress bar per hourly partition would drown the run's own log.
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(),
+        progress_bars=ProgressBarsConfig(globally=False),
+    )
+    context = gx.get_context(mode="ephemeral", project_config=config)
     source = context.data_sources.add_pandas(name="journey_events")
     asset = source.add_dataframe_asset(name="events")
     batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(

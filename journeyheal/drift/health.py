@@ -41,7 +41,9 @@ def judge_health(
     else:
         # Broken features are no more trustworthy than drifted ones.
         drifted = result.status in (DriftStatus.DRIFTED, DriftStatus.DATA_QUALITY_FAILURE)
-        drift_reason = f"drift {result.status.value}: {result.reason}"
+        drift_reason = f"drift check says {result.status.value}: {result.reason}"
     return FeatureHealth(
-        fresh=freshness.fresh, drifted=drifted, reason=f"{freshness.reason}; {drift_reason}"
+        fresh=freshness.fresh,
+        drifted=drifted,
+        reason=f"freshness: {freshness.reason}; {drift_reason}",
     )

@@ -229,13 +229,28 @@ def simulate_hour(
         tol = tolerance[rows["customer"]]
         h = hazard(behaviour, friction_rate(behaviour, draw), draw.latency_ms, tol)
         abandoned = rng.random(due.size) < h
+        # Two truth rows per step, so the truth never knows more than the events so far: at
+        # the step's start the expected hazard of this and later steps, and once its calls
+        # have returned (its friction is known) the step's true hazard.
+        ahead = survival.lookup_from(k, step, tol)
+        after = survival.lookup(k, step, tol)
         truth_blocks.append(
             {
                 "journey": rows["journey"],
                 "step": step,
                 "time_us": t0,
+                "hazard": 1.0 - ahead / np.maximum(after, np.finfo(np.float64).tiny),
+                "p_abandon": 1.0 - ahead,
+                "combo": k,
+            }
+        )
+        truth_blocks.append(
+            {
+                "journey": rows["journey"],
+                "step": step,
+                "time_us": end,
                 "hazard": h,
-                "p_abandon": 1.0 - (1.0 - h) * survival.lookup(k, step, tol),
+                "p_abandon": 1.0 - (1.0 - h) * after,
                 "combo": k,
             }
         )

@@ -17,20 +17,36 @@ TOLERANCE_GRID_SIGMAS = 4.0
 
 @dataclass(frozen=True)
 class Survival:
-    """P(no abandonment over the steps after g) per combination, step and tolerance grid point."""
+    """Expected survival per combination, step and tolerance grid point.
+
+    `after[c, g]` is P(no abandonment over the steps after g); `here[c, g]` is the expected
+    survival of step g itself, before its friction is known.
+    """
 
     combos: np.ndarray
     log_grid: np.ndarray
     after: np.ndarray
+    here: np.ndarray
 
     def lookup(self, combo: np.ndarray, step: np.ndarray, tolerance_ms: np.ndarray) -> np.ndarray:
-        """Interpolate survival of the remaining steps at each row's tolerance (log scale)."""
+        """Survival of the steps after `step`, at each row's tolerance (log-scale interpolation)."""
+        return self._interpolate(self.after, combo, step, tolerance_ms)
+
+    def lookup_from(
+        self, combo: np.ndarray, step: np.ndarray, tolerance_ms: np.ndarray
+    ) -> np.ndarray:
+        """Survival of `step` and every later step, as expected before `step` starts."""
+        return self._interpolate(self.here * self.after, combo, step, tolerance_ms)
+
+    def _interpolate(
+        self, grid: np.ndarray, combo: np.ndarray, step: np.ndarray, tolerance_ms: np.ndarray
+    ) -> np.ndarray:
         row = np.searchsorted(self.combos, combo)
         position = np.interp(np.log(tolerance_ms), self.log_grid, np.arange(len(self.log_grid)))
         low = np.floor(position).astype(np.int64)
         high = np.minimum(low + 1, len(self.log_grid) - 1)
         share = position - low
-        table = self.after[row, step]
+        table = grid[row, step]
         rows = np.arange(len(step))
         return table[rows, low] * (1 - share) + table[rows, high] * share
 
@@ -63,4 +79,4 @@ def expected_survival(
     for g in range(n_steps - 2, -1, -1):
         if not tables.step_last[g]:
             after[:, g] = after[:, g + 1] * survive[:, g + 1]
-    return Survival(combos=combos, log_grid=log_grid, after=after)
+    return Survival(combos=combos, log_grid=log_grid, after=after, here=survive)

@@ -236,3 +236,22 @@ def test_event_schema_is_the_contract() -> None:
     assert EVENT_SCHEMA.names[0] == "event_id"
     assert EVENT_SCHEMA.field("event_time").type == pa.timestamp("us", tz="UTC")
     assert EVENT_SCHEMA.field("retry_count").type == pa.int64()
+
+
+def test_truth_knows_no_more_than_the_events_so_far(tmp_path: Path, scenario_file: Factory) -> None:
+    home = Home(tmp_path / "home")
+    simulate(home, scenario_file(), START, 3, seed=3)
+    truth = _read(home, "truth/*/*/truth.parquet")
+    events = _read(home, "landing/*/*/events.parquet")
+
+    # Each truth row is dated at an event of its journey: the step's view, or its last call.
+    # (Late events of the last hour land in the next hour's folder, not written yet.)
+    written = truth[truth["event_time"] < START + timedelta(hours=2)]
+    known = set(zip(events["journey_id"], events["event_time"], strict=True))
+    dated = [key in known for key in zip(written["journey_id"], written["event_time"], strict=True)]
+    assert all(dated)
+
+    # Two rows per step reached: the expectation before it, the outcome after it.
+    per_step = truth.groupby(["journey_id", "step"]).size()
+    assert (per_step == 2).all()
+    assert truth["p_abandon"].between(0, 1).all()
