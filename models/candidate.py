@@ -10,7 +10,7 @@ import pandas as pd
 
 from models.behaviour import CheckResult, run_behaviour_checks
 from models.config import BehaviourParams, EvaluationParams, TrainingParams
-from models.evaluate import EvaluationReport, evaluate
+from models.evaluate import EvaluationReport, evaluate, resolve_threshold
 from models.registry import RegisteredCandidate, RunFacts, log_candidate
 from models.split import TimeSplit, split_by_journey_start
 from models.tracking import CHAMPION_ALIAS, MODEL_NAME, TrackingSettings, tracking, version_by_alias
@@ -58,6 +58,9 @@ def train_candidate(
     """Train on the earlier journeys, judge on the latest, register as the challenger."""
     split = split_by_journey_start(frame, training.train_share, training.validation_share)
     result = train_friction_model(split.train, split.validation, features, training)
+    evaluation = resolve_threshold(
+        evaluation, split.validation, result.model.predict(split.validation)
+    )
 
     report = evaluate(split.test, result.model.predict(split.test), evaluation)
     monotone = [name for name in training.monotone_increasing if name in features]

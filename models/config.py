@@ -48,7 +48,9 @@ class TrainingParams:
 class EvaluationParams:
     """How a candidate is judged on the held-out window."""
 
-    threshold: float = 0.5
+    # Risk at which a journey counts as flagged; None: the one with the best F1 on the
+    # validation window, chosen per candidate (a fixed 0.5 flags nothing at low base rates).
+    threshold: float | None = None
     # Upper edges of the step_index buckets; the last bucket is open-ended.
     step_bucket_edges: tuple[int, ...] = (1, 3, 6)
     step_column: str = "step_index"

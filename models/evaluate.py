@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+from sklearn.metrics import (
+    average_precision_score,
+    brier_score_loss,
+    precision_recall_curve,
+    roc_auc_score,
+)
 
 from models.config import LABEL_COLUMN, TIMESTAMP_COLUMN, TRUTH_COLUMN, EvaluationParams
 
-LEAD_COLUMN = "minutes_to_outcome"
+THRESHOLD_METRIC = "operating_threshold"
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,28 @@ def classification_metrics(
         f"{prefix}precision_at_threshold": true_positives / max(float(flagged.sum()), 1.0),
         f"{prefix}recall_at_threshold": true_positives / max(float(label.sum()), 1.0),
     }
+
+
+def best_f1_threshold(label: np.ndarray, risk: np.ndarray) -> float:
+    """The risk threshold with the highest F1 score on these labels (ties: the lowest)."""
+    if len(np.unique(label)) < 2:
+        msg = "choosing a threshold needs both classes in the window"
+        raise ValueError(msg)
+    precision, recall, thresholds = precision_recall_curve(label, risk)
+    # The last precision/recall pair has no threshold: it is the "flag nothing" end.
+    denominator = np.maximum(precision[:-1] + recall[:-1], np.finfo(np.float64).tiny)
+    f1 = 2 * precision[:-1] * recall[:-1] / denominator
+    return float(thresholds[int(np.argmax(f1))])
+
+
+def resolve_threshold(
+    params: EvaluationParams, validation: pd.DataFrame, risk: np.ndarray
+) -> EvaluationParams:
+    """The params with a threshold: the configured one, else the best F1 on validation."""
+    if params.threshold is not None:
+        return params
+    label = validation[LABEL_COLUMN].to_numpy()
+    return replace(params, threshold=best_f1_threshold(label, np.asarray(risk, np.float64)))
 
 
 def step_bucket_names(edges: tuple[int, ...]) -> list[tuple[str, int, float]]:
@@ -74,13 +101,18 @@ def auc_by_step(
 
 
 def lead_times(frame: pd.DataFrame, risk: np.ndarray, threshold: float) -> tuple[np.ndarray, float]:
-    """Minutes from first flagged snapshot to abandonment; share of abandonments flagged."""
+    """Minutes from the first flagged snapshot to the customer leaving; share of them flagged.
+
+    The customer leaves at the journey's last event; the label only declares it after the
+    inactivity timeout, so minutes_to_outcome would add the whole timeout to every lead.
+    """
     abandoned = frame[LABEL_COLUMN].to_numpy() == 1
     if not abandoned.any():
         return np.array([]), math.nan
 
-    scored = frame.loc[abandoned, ["journey_id", TIMESTAMP_COLUMN, LEAD_COLUMN]].assign(
-        flagged=risk[abandoned] >= threshold
+    scored = frame.loc[abandoned, ["journey_id", TIMESTAMP_COLUMN]].assign(
+        flagged=risk[abandoned] >= threshold,
+        left=lambda rows: rows.groupby("journey_id")[TIMESTAMP_COLUMN].transform("max"),
     )
     journeys = scored["journey_id"].nunique()
     first = (
@@ -88,7 +120,8 @@ def lead_times(frame: pd.DataFrame, risk: np.ndarray, threshold: float) -> tuple
         .sort_values(TIMESTAMP_COLUMN)
         .drop_duplicates("journey_id", keep="first")
     )
-    return first[LEAD_COLUMN].to_numpy(dtype=np.float64), len(first) / journeys
+    leads = (first["left"] - first[TIMESTAMP_COLUMN]).dt.total_seconds() / 60.0
+    return leads.to_numpy(dtype=np.float64), len(first) / journeys
 
 
 def truth_metrics(frame: pd.DataFrame, risk: np.ndarray, threshold: float) -> dict[str, float]:
@@ -114,19 +147,24 @@ def evaluate(frame: pd.DataFrame, risk: np.ndarray, params: EvaluationParams) ->
         msg = f"{len(risk)} risks for {len(frame)} evaluation rows"
         raise ValueError(msg)
     label = frame[LABEL_COLUMN].to_numpy()
+    threshold = params.threshold
+    if threshold is None:
+        msg = "no operating threshold: resolve it on the validation window first"
+        raise ValueError(msg)
 
-    metrics = classification_metrics(label, risk, params.threshold)
+    metrics = classification_metrics(label, risk, threshold)
     metrics.update(auc_by_step(frame, risk, params))
     metrics["rows"] = float(len(frame))
     metrics["positive_rate"] = float(label.mean())
+    metrics[THRESHOLD_METRIC] = threshold
 
     leads = np.array([])
-    if LEAD_COLUMN in frame.columns:
-        leads, detected = lead_times(frame, risk, params.threshold)
+    if TIMESTAMP_COLUMN in frame.columns:
+        leads, detected = lead_times(frame, risk, threshold)
         metrics["detected_share"] = detected
         metrics["lead_time_median_min"] = float(np.median(leads)) if len(leads) else math.nan
         metrics["lead_time_mean_min"] = float(np.mean(leads)) if len(leads) else math.nan
 
     if TRUTH_COLUMN in frame.columns:
-        metrics.update(truth_metrics(frame, risk, params.threshold))
-    return EvaluationReport(metrics=metrics, lead_times_min=leads, threshold=params.threshold)
+        metrics.update(truth_metrics(frame, risk, threshold))
+    return EvaluationReport(metrics=metrics, lead_times_min=leads, threshold=threshold)

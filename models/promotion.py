@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from models.behaviour import CheckResult, run_behaviour_checks
 from models.config import BehaviourParams, EvaluationParams, PromotionParams
-from models.evaluate import evaluate
+from models.evaluate import THRESHOLD_METRIC, evaluate
 from models.tracking import (
     CHALLENGER_ALIAS,
     CHAMPION_ALIAS,
@@ -21,6 +22,9 @@ from models.tracking import (
     tracking,
     version_by_alias,
 )
+
+if TYPE_CHECKING:
+    from mlflow import MlflowClient
 
 log = logging.getLogger(__name__)
 
@@ -114,6 +118,16 @@ def _registered_scorer(version: str) -> Callable[[pd.DataFrame], np.ndarray]:
     return lambda frame: np.asarray(model.predict(frame), dtype=np.float64)
 
 
+def _logged_threshold(client: MlflowClient, version: str) -> float:
+    """The operating threshold the version's training run chose on its validation window."""
+    run_id = client.get_model_version(MODEL_NAME, version).run_id
+    threshold = client.get_run(run_id).data.metrics.get(THRESHOLD_METRIC)
+    if threshold is None:
+        msg = f"{MODEL_NAME} version {version} logged no {THRESHOLD_METRIC!r}: set a threshold"
+        raise LookupError(msg)
+    return float(threshold)
+
+
 def compare_challenger(
     settings: TrackingSettings,
     window: pd.DataFrame,
@@ -130,6 +144,8 @@ def compare_challenger(
             msg = f"no version of {MODEL_NAME} carries the alias {CHALLENGER_ALIAS!r}"
             raise LookupError(msg)
         champion = version_by_alias(client, CHAMPION_ALIAS)
+        if evaluation.threshold is None:
+            evaluation = replace(evaluation, threshold=_logged_threshold(client, challenger))
 
         score = _registered_scorer(challenger)
         challenger_metrics = evaluate(window, score(window), evaluation).metrics

@@ -23,7 +23,10 @@ _PROMOTION = PromotionParams()
 class JudgingConfig(dg.Config):
     """How a candidate is judged: threshold, behavioural bounds, promotion margins."""
 
-    threshold: float = _EVALUATION.threshold
+    threshold: float | None = Field(
+        default=_EVALUATION.threshold,
+        description="Risk that flags a journey; empty: the best F1 on the validation window.",
+    )
     step_bucket_edges: list[int] = Field(default=list(_EVALUATION.step_bucket_edges))
     calm_max_risk: float = _BEHAVIOUR.calm_max_risk
     calm_values: dict[str, float] = Field(default=dict(_BEHAVIOUR.calm_values))

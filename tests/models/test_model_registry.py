@@ -149,6 +149,9 @@ def test_run_logs_card_figures_and_provenance(history: History) -> None:
     assert run.data.tags["git_commit"] == "abc"
     assert "train" in run.data.tags["data_window"]
     assert run.data.metrics["roc_auc"] > 0.7
+    # The threshold was chosen on validation, so it flags some of the test window's journeys.
+    assert 0 < run.data.metrics["operating_threshold"] < 1
+    assert run.data.metrics["recall_at_threshold"] > 0
     # The card shows this model's metrics next to the champion's at training time.
     assert "| roc_auc |" in card
     assert "Known limits" in card
