@@ -7,17 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from models.behaviour import CheckResult
+from models.config import HEADLINE_METRICS
 
-CARD_METRICS = (
-    "roc_auc",
-    "pr_auc",
-    "brier",
-    "precision_at_threshold",
-    "recall_at_threshold",
-    "detected_share",
-    "lead_time_median_min",
-    "auc_ratio_to_best",
-)
 KNOWN_LIMITS = (
     "Trained on journeys whose outcome was known when the training set was built; journeys "
     "still in flight then are absent, so very long journeys are under-represented.",
@@ -79,7 +70,7 @@ def model_card(
 
     lines += ["", "## Metrics on the held-out window", "", "| metric | this model | champion |"]
     lines.append("|---|---|---|")
-    for name in CARD_METRICS:
+    for name in HEADLINE_METRICS:
         champion = None if champion_metrics is None else champion_metrics.get(name)
         lines.append(f"| {name} | {_number(metrics.get(name))} | {_number(champion)} |")
     if champion_metrics is None:

@@ -13,6 +13,19 @@ OUTCOME_COLUMNS = ("label", "minutes_to_outcome", "p_abandon")
 TIMESTAMP_COLUMN = "event_timestamp"
 LABEL_COLUMN = "label"
 TRUTH_COLUMN = "p_abandon"
+THRESHOLD_METRIC = "operating_threshold"
+# What a reviewer reads first: in the model card and in the Dagster materialization metadata.
+HEADLINE_METRICS = (
+    "roc_auc",
+    "pr_auc",
+    "brier",
+    THRESHOLD_METRIC,
+    "precision_at_threshold",
+    "recall_at_threshold",
+    "detected_share",
+    "lead_time_median_min",
+    "auc_ratio_to_best",
+)
 
 # More of these in an otherwise identical prefix must never lower the risk.
 DEFAULT_MONOTONE_INCREASING = ("error_count", "timeout_count")

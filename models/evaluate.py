@@ -14,9 +14,13 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
-from models.config import LABEL_COLUMN, TIMESTAMP_COLUMN, TRUTH_COLUMN, EvaluationParams
-
-THRESHOLD_METRIC = "operating_threshold"
+from models.config import (
+    LABEL_COLUMN,
+    THRESHOLD_METRIC,
+    TIMESTAMP_COLUMN,
+    TRUTH_COLUMN,
+    EvaluationParams,
+)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from models.behaviour import CheckResult, run_behaviour_checks
-from models.config import BehaviourParams, EvaluationParams, PromotionParams
-from models.evaluate import THRESHOLD_METRIC, evaluate
+from models.config import THRESHOLD_METRIC, BehaviourParams, EvaluationParams, PromotionParams
+from models.evaluate import evaluate
 from models.tracking import (
     CHALLENGER_ALIAS,
     CHAMPION_ALIAS,

@@ -113,6 +113,26 @@ def active_repairs(
     return found
 
 
+def recently_contacted(
+    store: AuditStore,
+    now: datetime,
+    ttl: timedelta,
+    cooldown: timedelta,
+    except_window: datetime | None = None,
+) -> set[str]:
+    """Pseudonymous customers that an outreach approved or applied since `now - cooldown`."""
+    since = now - cooldown
+    contacted: set[str] = set()
+    for status in all_statuses(store, now, ttl):
+        made = status.recommendation
+        if not made.customers or made.window_start == except_window:
+            continue
+        reached = status.state in ACTIVE_STATES or status.state in ENDED_KINDS
+        if reached and since <= made.created_at <= now:
+            contacted.update(made.customers)
+    return contacted
+
+
 def _require_pending(store: AuditStore, status: RepairStatus, now: datetime) -> None:
     """Pending or refuse; an expired one gets its expiry recorded on the way."""
     if status.state == EXPIRED and not any(r.kind == EXPIRY for r in status.records):

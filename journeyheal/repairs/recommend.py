@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +14,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from journeyheal.repairs.catalogue import LoadedPolicy, LoadedRule
-from journeyheal.repairs.decide import AUTO_APPLY, ActiveRepair, Decision, decide
+from journeyheal.repairs.decide import AUTO_APPLY, BLOCKED, ActiveRepair, Decision, decide
 from journeyheal.repairs.health import FeatureHealth
 from journeyheal.repairs.matching import Candidate, match_rule, prepare_scores
 
@@ -197,6 +198,45 @@ def _recommendation(
     )
 
 
+COOLDOWN_CLAUSE = "policy.outreach_customer_cooldown"
+
+
+def _outreach_cooldown(
+    candidate: Candidate,
+    loaded: LoadedRule,
+    policy: LoadedPolicy,
+    recently_contacted: Set[str],
+    pseudonymize: Callable[[str], str] | None,
+) -> tuple[Candidate, Decision | None]:
+    """Leave out the customers an outreach reached within the policy's per-customer cooldown.
+
+    Returns the candidate with the customers still reachable, and a blocking decision when too
+    few are left for the rule (the original candidate is kept then, so the record shows whom
+    the cooldown held back).
+    """
+    if loaded.rule.action.kind != "customer_outreach" or not recently_contacted:
+        return candidate, None
+    if pseudonymize is None:
+        msg = "outreach cooldown needs the pseudonymizer that keyed the earlier contacts"
+        raise ValueError(msg)
+
+    reachable = tuple(
+        journey
+        for journey in candidate.journeys
+        if pseudonymize(journey.customer_id) not in recently_contacted
+    )
+    held_back = candidate.affected - len(reachable)
+    if len(reachable) >= loaded.rule.match.min_journeys:
+        return replace(candidate, journeys=reachable), None
+    cooldown = policy.policy.outreach_customer_cooldown
+    reason = (
+        f"{held_back} of {candidate.affected} journeys belong to customers reached by outreach "
+        f"within the last {cooldown}; {len(reachable)} left, the rule needs "
+        f"{loaded.rule.match.min_journeys}"
+    )
+    return candidate, Decision(BLOCKED, COOLDOWN_CLAUSE, reason)
+
+
 def recommend(
     scores: pd.DataFrame,
     rules: Sequence[LoadedRule],
@@ -207,8 +247,13 @@ def recommend(
     now: datetime,
     active_repairs: Sequence[ActiveRepair] = (),
     pseudonymize: Callable[[str], str] | None = None,
+    recently_contacted: Set[str] = frozenset(),
 ) -> list[Recommendation]:
-    """Match, rank by expected benefit (expected abandonments avoided) and decide each one."""
+    """Match, rank by expected benefit (expected abandonments avoided) and decide each one.
+
+    recently_contacted holds the pseudonymous keys of customers an outreach reached within the
+    policy's per-customer cooldown; outreach rules leave them out.
+    """
     if scores.empty:
         return []
     prepared = prepare_scores(scores)
@@ -228,8 +273,11 @@ def recommend(
     # Decide in benefit order; each automatic repair counts against the active limit of the next.
     active = list(active_repairs)
     recommendations = []
-    for candidate, loaded in matched:
-        decision = decide(loaded.rule, candidate, policy.policy, health, now, active)
+    for matched_candidate, loaded in matched:
+        candidate, held = _outreach_cooldown(
+            matched_candidate, loaded, policy, recently_contacted, pseudonymize
+        )
+        decision = held or decide(loaded.rule, candidate, policy.policy, health, now, active)
         if decision.verdict == AUTO_APPLY:
             active.append(ActiveRepair(loaded.rule.id, candidate.scope, now))
         recommendations.append(

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from models.config import HEADLINE_METRICS
 from models.contract import feature_contract
 from models.tracking import CHALLENGER_ALIAS, MODEL_NAME
 from pipelines.features.resources import FeastResource
@@ -15,23 +16,13 @@ from pipelines.resources import WarehouseResource
 
 GROUP = "model"
 REPO_ROOT = Path(__file__).resolve().parents[2]
-METADATA_METRICS = (
-    "roc_auc",
-    "pr_auc",
-    "brier",
-    "precision_at_threshold",
-    "recall_at_threshold",
-    "detected_share",
-    "lead_time_median_min",
-    "auc_ratio_to_best",
-)
 
 
 def _metric_metadata(metrics: dict[str, float], prefix: str = "") -> dict[str, float]:
     """The headline metrics as metadata; undefined ones (NaN) left out."""
     return {
         f"{prefix}{name}": float(metrics[name])
-        for name in METADATA_METRICS
+        for name in HEADLINE_METRICS
         if name in metrics and not math.isnan(metrics[name])
     }
 

@@ -11,7 +11,7 @@ import pandas as pd
 
 from journeyheal.audit.pseudonym import Pseudonymizer
 from journeyheal.audit.store import AuditStore
-from journeyheal.repairs.approvals import active_repairs
+from journeyheal.repairs.approvals import active_repairs, recently_contacted
 from journeyheal.repairs.catalogue import load_valid_catalogue
 from journeyheal.repairs.health import FeatureHealth
 from journeyheal.repairs.paths import DEFAULT_POLICY_FILE, DEFAULT_RULES_DIR
@@ -211,6 +211,13 @@ def repair_recommendations(
     # day decides as it would have live; approval expiry runs on the wall clock.
     store = audit.open()
     active = active_repairs(store, wall_now, policy.policy.approval_ttl, except_window=start)
+    contacted = recently_contacted(
+        store,
+        end,
+        policy.policy.approval_ttl,
+        policy.policy.outreach_customer_cooldown,
+        except_window=start,
+    )
     made = recommend(
         scores,
         catalogue.rules,
@@ -221,6 +228,7 @@ def repair_recommendations(
         end,
         active_repairs=active,
         pseudonymize=Pseudonymizer.for_home(home.home.root),
+        recently_contacted=contacted,
     )
     snapshot = f"warehouse:{SCORES_TABLE}?partition_hour={start.isoformat()}"
     kept, added = record_new(store, made, health, snapshot, wall_now)

@@ -10,33 +10,12 @@ import duckdb
 import pandas as pd
 
 from journeyheal.home import Home
+from tests.friction.events import COLUMNS
 
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 EVENTS_TABLE = "validated_journey_events"
 
-COLUMNS = {
-    "event_id": "VARCHAR",
-    "journey_id": "VARCHAR",
-    "customer_id": "VARCHAR",
-    "journey_type": "VARCHAR",
-    "channel": "VARCHAR",
-    "step": "VARCHAR",
-    "event_type": "VARCHAR",
-    "service": "VARCHAR",
-    "endpoint": "VARCHAR",
-    "latency_ms": "DOUBLE",
-    "status": "VARCHAR",
-    "retry_count": "BIGINT",
-    "data_age_s": "DOUBLE",
-    "event_time": "TIMESTAMPTZ",
-    "schema_version": "BIGINT",
-    "source_file": "VARCHAR",
-    "source_row": "BIGINT",
-    "extra": "VARCHAR",
-    "is_late": "BOOLEAN",
-    "partition_hour": "TIMESTAMPTZ",
-}
 STEPS = ("cart", "address", "payment", "confirm")
 SERVICES = {"cart": ("basket", "get"), "payment": ("payments", "authorize")}
 

@@ -78,3 +78,22 @@ def test_rematerializing_a_partition_leaves_the_same_rows(home: Home) -> None:
     assert all(len(once[table]) > 0 for table in tables)
     for table in tables:
         pd.testing.assert_frame_equal(warehouse_rows(home, table), once[table])
+
+
+def test_online_store_without_an_applied_registry_names_the_fix(home: Home) -> None:
+    with duckdb.connect(str(home.warehouse)) as con:
+        seed_events(con, random_journeys(10, 1, seed=3))
+
+    for asset in assets.FEATURE_TABLE_ASSETS:
+        dg.materialize([asset], resources=resources(home), partition_key=PARTITIONS[0])
+    result = dg.materialize(
+        [assets.online_features],
+        resources=resources(home),
+        partition_key=PARTITIONS[0],
+        raise_on_error=False,
+    )
+
+    assert not result.success
+    failure = result.get_step_failure_events()[0].step_failure_data.error
+    assert failure is not None
+    assert "materialize feast_registry" in str(failure)

@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from journeyheal.audit.pseudonym import Pseudonymizer
 from journeyheal.audit.store import AuditStore
 from journeyheal.repairs.approvals import (
     ApprovalError,
     active_repairs,
     all_statuses,
     approve,
+    recently_contacted,
     reject,
     repair_status,
 )
@@ -174,3 +176,40 @@ def test_approved_and_automatic_repairs_count_as_active(
     assert [repair.rule_id for repair in before] == [automatic.rule_id]
     assert sorted(repair.rule_id for repair in after) == ["auto-rule", "payment-fallback-routing"]
     assert len(all_statuses(store, NOW, TTL)) == 2
+
+
+def test_customers_of_an_approved_outreach_are_in_cooldown_until_it_passes(
+    store: AuditStore,
+) -> None:
+    outreach = pending_rule(
+        id="assisted-channel",
+        domain="support",
+        action={
+            "kind": "customer_outreach",
+            "target": "offer",
+            "parameters": {"channel": "chat", "template": "help"},
+        },
+        compensation=None,
+    )
+    (made,) = recommend(
+        payment_incident_scores(),
+        [outreach],
+        make_policy(),
+        HEALTHY,
+        WINDOW_START,
+        WINDOW_END,
+        NOW,
+        pseudonymize=Pseudonymizer(b"test-key"),
+    )
+    store.append([decision_record(made, HEALTHY, "friction_scores@2026-11-02T05")])
+    week = timedelta(days=7)
+
+    pending = recently_contacted(store, NOW, TTL, week)
+    approve(store, made.id, "Ada", "call them", NOW, TTL, Catalogue((outreach,), make_policy(), ()))
+    reached = recently_contacted(store, NOW, TTL, week)
+    later = recently_contacted(store, NOW + week + timedelta(hours=1), TTL, week)
+
+    assert pending == set()
+    assert reached == set(made.customers)
+    assert len(reached) == 40
+    assert later == set()

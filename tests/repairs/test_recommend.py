@@ -181,6 +181,52 @@ def test_outreach_lists_only_pseudonymous_customers() -> None:
     assert "customer-" not in only.model_dump_json()
 
 
+def outreach_rule() -> object:
+    return make_rule(
+        id="assisted-channel",
+        domain="support",
+        automatic=False,
+        action={
+            "kind": "customer_outreach",
+            "target": "offer",
+            "parameters": {"channel": "chat", "template": "help"},
+        },
+        compensation=None,
+    )
+
+
+def test_outreach_leaves_out_customers_in_their_cooldown() -> None:
+    pseudonymize = Pseudonymizer(b"test-key")
+    contacted = {pseudonymize(f"customer-j-pay-{n:03d}") for n in range(10)}
+
+    (only,) = run(
+        payment_incident_scores(),
+        [outreach_rule()],
+        pseudonymize=pseudonymize,
+        recently_contacted=contacted,
+    )
+
+    assert only.affected_journeys == 30
+    assert not contacted & set(only.customers)
+    assert only.verdict != "blocked"
+
+
+def test_outreach_with_too_few_customers_out_of_cooldown_is_blocked() -> None:
+    pseudonymize = Pseudonymizer(b"test-key")
+    contacted = {pseudonymize(f"customer-j-pay-{n:03d}") for n in range(39)}
+
+    (only,) = run(
+        payment_incident_scores(),
+        [outreach_rule()],
+        pseudonymize=pseudonymize,
+        recently_contacted=contacted,
+    )
+
+    assert only.verdict == "blocked"
+    assert only.clause == "policy.outreach_customer_cooldown"
+    assert "39 of 40 journeys" in only.reason
+
+
 def test_missing_columns_are_an_error_naming_them() -> None:
     scores = payment_incident_scores().drop(columns=["top_signals", "risk"])
 
