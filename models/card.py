@@ -57,7 +57,8 @@ def model_card(
         f"- Feature service: `{facts.feature_service}` (version {facts.feature_service_version})",
         f"- Git commit: `{facts.git_commit or 'unknown'}`",
         f"- Calibration: {facts.calibration}; trees kept: {facts.best_iteration + 1}",
-        f"- Operating threshold: {facts.threshold}",
+        f"- Operating threshold: {facts.threshold:.4f} (lead times run from the first "
+        "snapshot at or above it to the customer's last event)",
         "",
         "| split | first snapshot | last snapshot | rows | journeys |",
         "|---|---|---|---|---|",
