@@ -47,7 +47,7 @@ def historical_features(
     if engine == "duckdb":
         # one output row per entity row, in order, checked inside
         features = asof_join(entities, view_reads(store, service))
-        return pd.concat([entities, features], axis=1)
+        return pd.concat([entities, features], axis=1, copy=False)
 
     joined = store.get_historical_features(entity_df=entities, features=service).to_df()
     _check_every_row_back(entities, joined)
