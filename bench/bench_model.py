@@ -1,7 +1,7 @@
 """Friction model speed: training on 1M prefixes × 30 features, scoring 1M journeys.
 
 Targets: training < 20 s; the model step of scoring >= 500,000 journeys/s (inplace_predict).
-Run: .venv/bin/python bench/bench_model.py [--rows 1000000] [--threads 2]
+Run: .venv/bin/python bench/bench_model.py [--rows 1000000] [--threads 2] [--rounds 100]
 """
 
 from __future__ import annotations
@@ -34,12 +34,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--threads", type=int, default=TrainingParams.nthread)
+    parser.add_argument(
+        "--rounds", type=int, help="boost exactly this many rounds (early stopping never fires)"
+    )
     args = parser.parse_args()
 
     noise = TOTAL_FEATURES - len(SYNTHETIC_FEATURES)
     frame = synthetic_snapshots(args.rows, seed=1, noise_features=noise)
     features = [*SYNTHETIC_FEATURES, *(f"noise_{i}" for i in range(noise))]
     params = replace(TrainingParams(), nthread=args.threads)
+    if args.rounds:
+        params = replace(params, num_boost_round=args.rounds, early_stopping_rounds=args.rounds)
 
     # Training: the split, both quantised matrices, boosting with early stopping, calibration.
     started = time.perf_counter()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from journeyheal.audit.store import SYSTEM_ACTOR, AuditRecord
 from models.behaviour import CheckResult, run_behaviour_checks
 from models.config import THRESHOLD_METRIC, BehaviourParams, EvaluationParams, PromotionParams
 from models.evaluate import evaluate
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 VERDICT_PROMOTED = "promoted"
 VERDICT_REFUSED = "refused"
+PROMOTION_KIND = "model_promotion"
 COMPARED_METRICS = ("roc_auc", "pr_auc")
 
 
@@ -184,6 +186,38 @@ def record_decision(
     if on_decision is not None:
         on_decision(decision)
     return decision
+
+
+def promotion_audit_id(version: str) -> str:
+    """The audit chain of one model version: every judgement of it, in order."""
+    return f"model:{MODEL_NAME}:v{version}"
+
+
+def promotion_record(decision: PromotionDecision, recorded_at: datetime) -> AuditRecord:
+    """The verdict on one challenger as an audit record; judging the same challenger against
+    the same champion again adds nothing (the record key is the pair)."""
+    champion = decision.champion_version or "none"
+    return AuditRecord(
+        record_key=f"{PROMOTION_KIND}:{MODEL_NAME}:{decision.challenger_version}:{champion}",
+        repair_id=promotion_audit_id(decision.challenger_version),
+        kind=PROMOTION_KIND,
+        actor=SYSTEM_ACTOR,
+        recorded_at=recorded_at,
+        verdict=decision.verdict,
+        reason=decision.reason,
+        model_version=decision.challenger_version,
+        inputs={
+            "model": MODEL_NAME,
+            "champion_version": decision.champion_version,
+            "challenger_metrics": decision.challenger_metrics,
+            "champion_metrics": decision.champion_metrics,
+            "margins": decision.margins,
+            "checks": [
+                {"name": c.name, "passed": c.passed, "value": c.value, "detail": c.detail}
+                for c in decision.checks
+            ],
+        },
+    )
 
 
 def apply_recorded_verdict(settings: TrackingSettings) -> str:

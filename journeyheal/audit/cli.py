@@ -14,7 +14,10 @@ audit_app = typer.Typer(help="The append-only audit trail.", no_args_is_help=Tru
 
 @audit_app.command("show")
 def show(
-    repair_id: Annotated[str, typer.Argument(help="Repair id (rep-...).")],
+    repair_id: Annotated[
+        str,
+        typer.Argument(help="Repair id (rep-...) or model version (model:journey-friction:vN)."),
+    ],
     inputs: Annotated[bool, typer.Option(help="Also print each record's inputs (JSON).")] = False,
 ) -> None:
     """Print every record of one repair, oldest first."""

@@ -1,6 +1,7 @@
 """Train, judge and promote the friction model: challenger asset, blocking check, champion."""
 
 import math
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
@@ -12,6 +13,7 @@ from pipelines.features.resources import FeastResource
 from pipelines.model.config import FrictionModelConfig, JudgingConfig
 from pipelines.model.resources import MlflowResource
 from pipelines.model.training import TRAINING_SET_TABLE, holdout_window, read_training_frame
+from pipelines.repairs.resources import AuditStoreResource
 from pipelines.resources import WarehouseResource
 
 GROUP = "model"
@@ -92,9 +94,17 @@ def friction_model(
     "same held-out window by the configured margin (the first model needs only the checks).",
 )
 def challenger_outperforms_champion(
-    config: JudgingConfig, warehouse: WarehouseResource, mlflow: MlflowResource
+    config: JudgingConfig,
+    warehouse: WarehouseResource,
+    mlflow: MlflowResource,
+    audit: AuditStoreResource,
 ) -> dg.AssetCheckResult:
-    from models.promotion import compare_challenger, record_decision
+    from models.promotion import (
+        compare_challenger,
+        promotion_audit_id,
+        promotion_record,
+        record_decision,
+    )
     from models.registry import (
         HOLDOUT_TRAIN_SHARE_TAG,
         HOLDOUT_VALIDATION_SHARE_TAG,
@@ -127,8 +137,18 @@ def challenger_outperforms_champion(
         config.promotion(),
         challenger_version=version,
     )
-    # The verdict is recorded on the version; the alias moves only in champion_model.
-    record_decision(settings, decision, move_alias=False)
+    # The verdict is recorded on the version and in the audit trail; the alias moves only in
+    # champion_model.
+    store = audit.open()
+    try:
+        record_decision(
+            settings,
+            decision,
+            move_alias=False,
+            on_decision=lambda d: store.append([promotion_record(d, datetime.now(UTC))]),
+        )
+    finally:
+        store.dispose()
 
     metadata: dict[str, object] = {
         **_metric_metadata(decision.challenger_metrics, prefix="challenger_"),
@@ -139,6 +159,7 @@ def challenger_outperforms_champion(
         "reason": decision.reason,
         "challenger_version": decision.challenger_version,
         "champion_version": decision.champion_version or "none",
+        "audit_chain": f"journeyheal audit show {promotion_audit_id(decision.challenger_version)}",
         "behaviour_checks": dg.MetadataValue.json(
             {
                 check.name: {"passed": check.passed, "detail": check.detail}

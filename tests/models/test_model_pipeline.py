@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from journeyheal.audit.store import AuditStore
 from journeyheal.home import Home
 from models.contract import FeatureContract
 from models.synthetic import SYNTHETIC_FEATURES, synthetic_snapshots
@@ -17,6 +18,7 @@ from models.tracking import TrackingSettings, tracking
 from pipelines.features.resources import FeastResource
 from pipelines.model import assets, scoring
 from pipelines.model.resources import MlflowResource
+from pipelines.repairs.resources import AuditStoreResource
 from pipelines.resources import WarehouseResource
 
 MODEL_CONFIG = {
@@ -38,6 +40,7 @@ def resources(home: Home) -> dict[str, dg.ConfigurableResource]:
         "warehouse": WarehouseResource(path=str(home.warehouse), threads=1),
         "feast": FeastResource(root=str(home.root)),
         "mlflow": MlflowResource(root=str(home.root)),
+        "audit": AuditStoreResource(url=f"sqlite:///{home.audit_db}"),
     }
 
 
@@ -111,6 +114,30 @@ def test_first_model_is_promoted_and_a_shuffled_one_leaves_the_champion(
         if event.asset_key
     }
     assert champion(home) == "1"
+
+    # The same data again: an equal model passes every check but is no better by the margin.
+    seed_training_set(home, frame)
+    third = dg.materialize(
+        MODEL_ASSETS, resources=resources(home), run_config=run_config(), raise_on_error=False
+    )
+    check = third.get_asset_check_evaluations()[0]
+    assert not check.passed
+    assert all(c["passed"] for c in check.metadata["behaviour_checks"].value.values())
+    assert check.description.startswith("not better than champion 1 by a margin")
+    assert champion(home) == "1"
+
+    # Every verdict is in the audit trail too, one record per judgement, with its reason.
+    store = AuditStore.sqlite_file(home.audit_db)
+    verdicts = {
+        record.model_version: (record.verdict, record.reason, record.inputs["champion_version"])
+        for record in store.records(kinds=["model_promotion"])
+    }
+    store.dispose()
+    assert len(verdicts) == 3
+    assert verdicts["1"][0::2] == ("promoted", None)
+    assert verdicts["2"][0] == "refused"
+    assert "behavioural checks failed" in verdicts["2"][1]
+    assert verdicts["3"] == ("refused", check.description, "1")
 
 
 def test_scores_fail_clearly_and_write_nothing_without_a_champion(
