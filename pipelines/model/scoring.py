@@ -104,7 +104,14 @@ def friction_scores(
             scores = pd.DataFrame({"risk": pd.Series(dtype="float64")})
         else:
             keys = entities.drop(columns=["channel"])
-            features = historical_features(feast.home, keys, service, feast.settings)
+            try:
+                features = historical_features(feast.home, keys, service, feast.settings)
+            except Exception as error:
+                msg = (
+                    f"cannot read {service} from the feature store; no scores written for "
+                    f"{start:%Y-%m-%d %H}:00: {error}"
+                )
+                raise dg.Failure(msg) from error
             scope = entities.loc[:, ["journey_id", *SCOPE_COLUMNS]]
             scores = score_frame(loaded, features).merge(scope, on="journey_id", validate="1:1")
             replace_partition(con, scores, start)

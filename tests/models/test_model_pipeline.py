@@ -163,6 +163,56 @@ def test_scores_fail_clearly_and_write_nothing_without_a_champion(
 T_END = datetime(2026, 1, 1, 6, tzinfo=UTC)
 
 
+@pytest.mark.usefixtures("synthetic_contract")
+def test_scores_fail_clearly_and_keep_the_last_good_ones_without_a_feature_store(
+    home: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+    seed_training_set(home, synthetic_snapshots(3000, seed=4))
+    assert dg.materialize(MODEL_ASSETS, resources=resources(home), run_config=run_config()).success
+
+    # A journey in flight at 06:00, and the partition's scores from an earlier good run; the
+    # home has no Feast registry (never applied), so its features cannot be read.
+    start = datetime(2026, 1, 1, 5, tzinfo=UTC)
+    in_flight = pd.DataFrame(
+        {
+            "journey_id": ["a"],
+            "customer_id": ["ca"],
+            "journey_type": "checkout",
+            "channel": "web",
+            "step": "pay",
+            "service": "payments",
+            "endpoint": "/pay",
+            "event_timestamp": pd.to_datetime(["2026-01-01T05:50Z"]),
+        }
+    )
+    earlier = pd.DataFrame({"journey_id": ["a"], "risk": [0.3], "model_version": "1"})
+    with duckdb.connect(str(home.warehouse)) as con:
+        con.register("p", in_flight)
+        con.execute(f"CREATE TABLE {scoring.PREFIX_TABLE} AS FROM p")
+        con.execute(
+            f"CREATE TABLE {scoring.EVENTS_TABLE} "
+            "(journey_id VARCHAR, event_type VARCHAR, event_time TIMESTAMPTZ)"
+        )
+        scoring.replace_partition(con, earlier, start)
+
+    result = dg.materialize(
+        [scoring.friction_scores],
+        resources=resources(home),
+        partition_key="2026-01-01-05:00",
+        raise_on_error=False,
+    )
+
+    assert not result.success
+    failure = next(event for event in result.all_events if event.is_step_failure)
+    message = str(failure.event_specific_data)
+    assert "cannot read friction_model_v1 from the feature store" in message
+    assert "no scores written for 2026-01-01 05:00" in message
+    with duckdb.connect(str(home.warehouse)) as con:
+        kept = con.execute(f"SELECT journey_id, risk FROM {scoring.SCORES_TABLE}").fetchall()
+    assert kept == [("a", 0.3)]
+
+
 def test_in_flight_journeys_are_the_latest_prefix_not_completed_nor_idle() -> None:
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
