@@ -22,7 +22,7 @@ from pipelines.resources import HomeResource, WarehouseResource
 GROUP = "drift"
 ASSET = "feature_drift_report"
 DRIFT_CHECK = "features_have_not_drifted"
-FRESHNESS_CHECK = "online_features_are_fresh"
+FRESHNESS_CHECK = "scoring_features_are_fresh"
 HEALTH_TABLE = "feature_health"
 REPORTS_FOLDER = "drift"
 # Features without any value are broken upstream: the contract gate must catch them, not drift.
@@ -119,8 +119,9 @@ def _freshness_check(freshness: Freshness) -> dg.AssetCheckResult:
         dg.AssetCheckSpec(
             FRESHNESS_CHECK,
             asset=ASSET,
-            description="The newest journey prefix features (the online features used for "
-            "scoring) are younger than the freshness limit at the end of this hour.",
+            description="The newest journey prefix features (the table scheduled scoring "
+            "reads through Feast's point-in-time join, and the online store is filled from) "
+            "are younger than the freshness limit at the end of this hour.",
         ),
     ],
     description="Drift of the friction features and scores of this hour against the champion "
