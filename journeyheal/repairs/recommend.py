@@ -85,11 +85,20 @@ class Recommendation(BaseModel):
 
 
 def recommendation_id(
-    rule_id: str, rule_version: int, scope: dict[str, str], start: datetime, end: datetime
+    rule: LoadedRule, policy_version: str, scope: dict[str, str], start: datetime, end: datetime
 ) -> str:
-    """Deterministic id: the same rule version, scope and window always give the same id."""
+    """Deterministic id: the same rule (version and content), policy, scope and window always
+    give the same id; a changed rule or policy gives a new one, so a rerun decides afresh."""
     key = json.dumps(
-        [rule_id, rule_version, sorted(scope.items()), start.isoformat(), end.isoformat()],
+        [
+            rule.rule.id,
+            rule.rule.version,
+            rule.digest,
+            policy_version,
+            sorted(scope.items()),
+            start.isoformat(),
+            end.isoformat(),
+        ],
         separators=(",", ":"),
     )
     return ID_PREFIX + hashlib.sha256(key.encode()).hexdigest()[:ID_HEX_CHARS]
@@ -171,7 +180,7 @@ def _recommendation(
         reached = sorted({pseudonymize(journey.customer_id) for journey in candidate.journeys})
 
     return Recommendation(
-        id=recommendation_id(rule.id, rule.version, candidate.scope, *window),
+        id=recommendation_id(loaded, policy.version, candidate.scope, *window),
         rule_id=rule.id,
         rule_version=rule.version,
         rule_digest=loaded.digest,

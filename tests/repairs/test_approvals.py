@@ -18,7 +18,7 @@ from journeyheal.repairs.approvals import (
     reject,
     repair_status,
 )
-from journeyheal.repairs.catalogue import Catalogue, LoadedRule
+from journeyheal.repairs.catalogue import Catalogue, LoadedPolicy, LoadedRule
 from journeyheal.repairs.health import FeatureHealth
 from journeyheal.repairs.recommend import Recommendation, recommend
 from journeyheal.repairs.records import decision_record
@@ -39,9 +39,12 @@ def pending_rule(**overrides: object) -> LoadedRule:
     return make_rule(automatic=False, **overrides)
 
 
-def decide_and_record(store: AuditStore, rule: LoadedRule) -> Recommendation:
+def decide_and_record(
+    store: AuditStore, rule: LoadedRule, policy: LoadedPolicy | None = None
+) -> Recommendation:
+    policy = policy or make_policy()
     (only,) = recommend(
-        payment_incident_scores(), [rule], make_policy(), HEALTHY, WINDOW_START, WINDOW_END, NOW
+        payment_incident_scores(), [rule], policy, HEALTHY, WINDOW_START, WINDOW_END, NOW
     )
     store.append([decision_record(only, HEALTHY, "friction_scores@2026-11-02T05")])
     return only
@@ -142,10 +145,14 @@ def test_changed_policy_refuses_approval(store: AuditStore) -> None:
     policy = make_policy()
     other_policy = type(policy)(policy.policy, policy.path, "another-hash")
 
+    changed = Catalogue((pending_rule(),), other_policy, ())
     with pytest.raises(ApprovalError, match="policy changed"):
-        approve(
-            store, made.id, "Ada", "ok", NOW, TTL, Catalogue((pending_rule(),), other_policy, ())
-        )
+        approve(store, made.id, "Ada", "ok", NOW, TTL, changed)
+
+    # The fresh decision: a rerun of the same hour under the new policy is a new repair.
+    fresh = decide_and_record(store, pending_rule(), other_policy)
+    assert fresh.id != made.id
+    assert approve(store, fresh.id, "Ada", "ok", NOW, TTL, changed).verdict == "approved"
 
 
 @pytest.mark.parametrize(("by", "reason"), [("", "because"), ("Ada", "  ")])

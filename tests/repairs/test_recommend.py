@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pandas as pd
@@ -94,10 +95,14 @@ def test_ids_are_deterministic_and_depend_on_the_window() -> None:
         NOW,
     )
     bumped = run(scores, [make_rule(version=2)])
+    edited = run(scores, [make_rule(description="the same rule, edited without a new version")])
+    policy = make_policy()
+    new_policy = run(scores, [make_rule()], policy=replace(policy, version="policy-v2"))
 
     assert once[0].id == again[0].id
     assert once[0].id.startswith("rep-")
-    assert len({once[0].id, later[0].id, bumped[0].id}) == 3
+    ids = [r[0].id for r in (once, later, bumped, edited, new_policy)]
+    assert len(set(ids)) == len(ids)
 
 
 @pytest.mark.parametrize(
