@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -85,6 +85,28 @@ def materialize_partition(
     con.execute(f"DROP TABLE {quote_identifier(TYPED_TABLE)}")
     log.info("%s: %d rows for [%s, %s) -> %s", view.table, rows, start, end, parquet)
     return PartitionResult(view=view.name, table=view.table, rows=rows, parquet=parquet)
+
+
+def late_hours(
+    con: duckdb.DuckDBPyConnection, arrival_start: datetime, *, events: str = DEFAULT_EVENTS
+) -> list[datetime]:
+    """Earlier partitions that the late events of one arrival hour make stale, oldest first.
+
+    A late event (event_time before the hour it arrived in) changes the rows at and after its
+    time: every partition from the one holding its time up to the arrival hour must be computed
+    again. The hour start is taken just before the event, so that a rolling window ending
+    exactly at it, which belongs to the partition before, is redone as well.
+    """
+    (earliest,) = con.execute(
+        f"SELECT min(event_time) FROM {quote_identifier(events)} "
+        "WHERE partition_hour = $hour AND event_time < $hour",
+        {"hour": arrival_start},
+    ).fetchone() or (None,)
+    if earliest is None:
+        return []
+    first = (earliest - timedelta(microseconds=1)).replace(minute=0, second=0, microsecond=0)
+    count = int((arrival_start - first) / timedelta(hours=1))
+    return [first + timedelta(hours=number) for number in range(count)]
 
 
 def in_partition(view_name: str, column: str) -> str:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from journeyheal.audit.store import SYSTEM_ACTOR, AuditRecord, AuditStore
 from journeyheal.repairs.catalogue import Catalogue
 from journeyheal.repairs.decide import ActiveRepair
-from journeyheal.repairs.recommend import Recommendation
+from journeyheal.repairs.recommend import ID_PREFIX, Recommendation
 from journeyheal.repairs.records import APPROVAL, DECISION, EXPIRY, REJECTION, review_record
 
 PENDING = "pending"
@@ -80,10 +80,12 @@ def repair_status(store: AuditStore, repair_id: str, now: datetime, ttl: timedel
 
 
 def all_statuses(store: AuditStore, now: datetime, ttl: timedelta) -> list[RepairStatus]:
-    """Every repair in the store, newest decision first."""
+    """Every repair in the store, newest decision first (other chains, such as model
+    promotions, share the store and are left out)."""
     chains: dict[str, list[AuditRecord]] = {}
     for record in store.records():
-        chains.setdefault(record.repair_id, []).append(record)
+        if record.repair_id.startswith(ID_PREFIX):
+            chains.setdefault(record.repair_id, []).append(record)
     statuses = [fold(chain, now, ttl) for chain in chains.values()]
     return sorted(statuses, key=lambda status: (status.decided_at, status.repair_id), reverse=True)
 

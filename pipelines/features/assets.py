@@ -1,6 +1,6 @@
 """Feature tables per arrival hour, the Feast registry, the online store and the training set."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 import dagster as dg
@@ -14,7 +14,7 @@ from journeyheal.featurestore import (
     materialize_partition,
     update_online_store,
 )
-from journeyheal.featurestore.partitions import in_partition
+from journeyheal.featurestore.partitions import in_partition, late_hours
 from journeyheal.featurestore.paths import registry_path
 from journeyheal.friction import DEFAULT_EVENTS, compute_training_snapshots, feature_views
 from journeyheal.friction.catalog import FeatureView
@@ -29,6 +29,7 @@ REGISTRY = "feast_registry"
 TRAINING_SET_TABLE = "friction_training_set"
 SNAPSHOTS_TABLE = "friction_training_snapshots"
 PREVIEW_ROWS = 5
+HOUR = timedelta(hours=1)
 COLUMN_TYPES = {"string": "string", "int64": "int64", "float64": "float64"}
 
 
@@ -71,6 +72,17 @@ def feature_table_asset(view: FeatureView) -> dg.AssetsDefinition:
         window = context.partition_time_window
         settings = feast.settings
         with warehouse.connect() as con:
+            # Late arrivals first: the hours they fall in, computed before they came, again.
+            redone = late_hours(con, window.start)
+            for hour in redone:
+                materialize_partition(
+                    con, feast.home, view.name, hour, hour + HOUR, config=settings.friction
+                )
+            if redone:
+                context.log.info(
+                    f"late events: recomputed {view.table} for {len(redone)} earlier hours "
+                    f"from {redone[0]:%Y-%m-%d %H}:00"
+                )
             result = materialize_partition(
                 con, feast.home, view.name, window.start, window.end, config=settings.friction
             )
@@ -87,6 +99,9 @@ def feature_table_asset(view: FeatureView) -> dg.AssetsDefinition:
                 "dagster/column_schema": column_schema(view),
                 "preview": markdown_preview(preview),
                 "parquet_file": dg.MetadataValue.path(str(result.parquet)),
+                "late_hours_recomputed": dg.MetadataValue.json(
+                    [hour.isoformat() for hour in redone]
+                ),
             }
         )
 

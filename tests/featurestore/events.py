@@ -35,10 +35,17 @@ class Ev:
     latency_ms: float | None = None
     status: str | None = None
     data_age_s: float | None = None
+    # seconds after T0 when it reached the landing folder; None: in its own hour
+    arrived: float | None = None
 
     @property
     def time(self) -> datetime:
         return T0 + timedelta(seconds=self.at)
+
+    @property
+    def arrival_hour(self) -> datetime:
+        arrival = self.time if self.arrived is None else T0 + timedelta(seconds=self.arrived)
+        return arrival.replace(minute=0, second=0, microsecond=0)
 
 
 def frame(events: list[Ev]) -> pd.DataFrame:
@@ -65,8 +72,8 @@ def frame(events: list[Ev]) -> pd.DataFrame:
                 "source_file": "test",
                 "source_row": number,
                 "extra": None,
-                "is_late": False,
-                "partition_hour": ev.time.replace(minute=0, second=0, microsecond=0),
+                "is_late": ev.arrival_hour > ev.time,
+                "partition_hour": ev.arrival_hour,
             }
         )
     return pd.DataFrame(rows, columns=list(COLUMNS))

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import dagster as dg
 import duckdb
 import pandas as pd
 
+from journeyheal.featurestore.paths import partition_file
 from journeyheal.home import Home
 from pipelines.features import assets
 from pipelines.features.resources import FeastResource
 from pipelines.resources import WarehouseResource
-from tests.featurestore.events import random_journeys, seed_events
+from tests.featurestore.events import T0, Ev, random_journeys, seed_events
 
 PARTITIONS = ("2026-03-02-10:00", "2026-03-02-11:00")
 HOURLY = [*assets.FEATURE_TABLE_ASSETS, assets.online_features]
@@ -97,3 +101,42 @@ def test_online_store_without_an_applied_registry_names_the_fix(home: Home) -> N
     failure = result.get_step_failure_events()[0].step_failure_data.error
     assert failure is not None
     assert "materialize feast_registry" in str(failure)
+
+
+def test_late_events_reach_the_features_of_their_own_hour(home: Home, tmp_path: Path) -> None:
+    """A 10:50 error arriving in the 11:00 folder: hour 10's rows are redone with it, and the
+    result equals a computation that had every event from the start."""
+    on_time = [Ev("j1", 600, "step_view", "cart"), Ev("j2", 900, "step_view", "cart")]
+    late = Ev(
+        "j1", 3000, "api_call", "cart", service="basket", endpoint="get", latency_ms=9.0,
+        status="error", arrived=3900,
+    )  # fmt: skip
+    later = [Ev("j1", 4200, "step_view", "payment")]
+    tables = [asset.key.path[-1] for asset in assets.FEATURE_TABLE_ASSETS]
+
+    with duckdb.connect(str(home.warehouse)) as con:
+        seed_events(con, on_time)
+    dg.materialize(
+        assets.FEATURE_TABLE_ASSETS, resources=resources(home), partition_key=PARTITIONS[0]
+    )
+    with duckdb.connect(str(home.warehouse)) as con:
+        seed_events(con, [*on_time, late, *later])
+    second = dg.materialize(
+        assets.FEATURE_TABLE_ASSETS, resources=resources(home), partition_key=PARTITIONS[1]
+    )
+
+    prefix = warehouse_rows(home, "journey_prefix_features").query("journey_id == 'j1'")
+    assert prefix["error_count"].tolist() == [0, 1, 1]
+    meta = second.asset_materializations_for_node("journey_prefix_features")[0].metadata
+    assert meta["late_hours_recomputed"].value == ["2026-03-02T10:00:00+00:00"]
+    parquet = pd.read_parquet(partition_file(home, "journey_prefix", T0))
+    assert len(parquet.query("journey_id == 'j1'")) == 2
+
+    # The same events, all known before either hour ran.
+    fresh = Home(tmp_path / "fresh").ensure()
+    with duckdb.connect(str(fresh.warehouse)) as con:
+        seed_events(con, [*on_time, replace(late, arrived=None), *later])
+    for key in PARTITIONS:
+        dg.materialize(assets.FEATURE_TABLE_ASSETS, resources=resources(fresh), partition_key=key)
+    for table in tables:
+        pd.testing.assert_frame_equal(warehouse_rows(home, table), warehouse_rows(fresh, table))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from journeyheal.audit.pseudonym import Pseudonymizer
-from journeyheal.audit.store import AuditStore
+from journeyheal.audit.store import AuditRecord, AuditStore
 from journeyheal.repairs.approvals import (
     ApprovalError,
     active_repairs,
@@ -168,6 +168,24 @@ def test_review_needs_a_name_and_a_reason(
 def test_unknown_repair_is_an_error(store: AuditStore) -> None:
     with pytest.raises(ApprovalError, match="no repair 'rep-missing'"):
         reject(store, "rep-missing", "Ada", "typo", NOW, TTL)
+
+
+def test_model_promotions_in_the_same_store_are_not_repairs(store: AuditStore) -> None:
+    made = decide_and_record(store, pending_rule())
+    store.append(
+        [
+            AuditRecord(
+                record_key="model_promotion:journey-friction:1:none",
+                repair_id="model:journey-friction:v1",
+                kind="model_promotion",
+                actor="system",
+                recorded_at=NOW,
+                verdict="promoted",
+            )
+        ]
+    )
+
+    assert [status.repair_id for status in all_statuses(store, NOW, TTL)] == [made.id]
 
 
 def test_approved_and_automatic_repairs_count_as_active(
