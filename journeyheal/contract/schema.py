@@ -90,6 +90,9 @@ SOURCE_FILE = "source_file"
 SOURCE_ROW = "source_row"
 EXTRA = "extra"
 PARSE_ERROR = "parse_error"
+# A JSON Lines value of the wrong JSON type for a text field (an object as journey_id, say): the
+# reader keeps the row and writes "<mark><field>:<detail>" in parse_error for the validator.
+JSON_TYPE_MARK = "wrong_json_type:"
 READER_COLUMNS: tuple[str, ...] = (SOURCE_FILE, SOURCE_ROW, EXTRA, PARSE_ERROR)
 
 

@@ -10,9 +10,20 @@ from typing import Any
 
 import pyarrow as pa
 
-from journeyheal.contract.schema import EXTRA, FIELD_NAMES, PARSE_ERROR, SOURCE_ROW
+from journeyheal.contract.schema import (
+    EXTRA,
+    FIELD_NAMES,
+    FIELDS,
+    JSON_TYPE_MARK,
+    PARSE_ERROR,
+    SOURCE_ROW,
+    FieldType,
+)
 
 _KNOWN = frozenset(FIELD_NAMES)
+# Contract fields a JSON line must give as JSON strings (numbers are text of their own type).
+_TEXT_FIELDS = tuple(f.name for f in FIELDS if f.type in (FieldType.STRING, FieldType.TIMESTAMP))
+_JSON_TYPE_NAMES = {dict: "an object", list: "an array", bool: "a boolean"}
 
 
 class _Rows:
@@ -51,8 +62,9 @@ def _json_text(value: Any) -> str | None:
     return json.dumps(value, separators=(",", ":"))
 
 
-def _parse_json_line(raw_line: bytes) -> tuple[dict[str, str | None], str | None]:
-    """Contract fields of one JSON object line as text, and the JSON of unknown keys."""
+def _parse_json_line(raw_line: bytes) -> tuple[dict[str, str | None], str | None, str | None]:
+    """Contract fields of one JSON object line as text, the JSON of unknown keys, and the
+    marked type error of a text field holding an object, array or boolean (else None)."""
     # Numbers stay as their exact source text: validation decides whether they fit the type.
     record = json.loads(
         raw_line.decode("utf-8"), parse_float=str, parse_int=str, parse_constant=str
@@ -61,11 +73,24 @@ def _parse_json_line(raw_line: bytes) -> tuple[dict[str, str | None], str | None
         raise ValueError(f"line is JSON {type(record).__name__}, not a JSON object")
 
     values = {name: _json_text(record[name]) for name in FIELD_NAMES if name in record}
+    type_error = _json_type_error(record)
     unknown = [key for key in record if key not in _KNOWN]
     if not unknown:
-        return values, None
+        return values, None, type_error
     typed = json.loads(raw_line.decode("utf-8"))
-    return values, json.dumps({key: typed[key] for key in unknown}, separators=(",", ":"))
+    extra = json.dumps({key: typed[key] for key in unknown}, separators=(",", ":"))
+    return values, extra, type_error
+
+
+def _json_type_error(record: dict[str, Any]) -> str | None:
+    """The first text field holding a JSON object, array or boolean, marked for the validator
+    (numbers are left to the validator's rules: they were kept as their source text)."""
+    for name in _TEXT_FIELDS:
+        kind = _JSON_TYPE_NAMES.get(type(record.get(name)))
+        if kind is not None:
+            shown = json.dumps(record[name], separators=(",", ":"))
+            return f"{JSON_TYPE_MARK}{name}:{name} {shown} is {kind}, not a string"
+    return None
 
 
 def read_jsonl(path: Path) -> pa.Table:
@@ -77,14 +102,14 @@ def read_jsonl(path: Path) -> pa.Table:
             continue
 
         try:
-            values, extra = _parse_json_line(line)
+            values, extra, type_error = _parse_json_line(line)
         except UnicodeDecodeError as error:
             rows.add(number, {}, None, f"line is not UTF-8 text: {error}")
         except ValueError as error:
             # json.JSONDecodeError is a ValueError too.
             rows.add(number, {}, None, f"line is not a valid JSON object: {error}")
         else:
-            rows.add(number, values, extra, None)
+            rows.add(number, values, extra, type_error)
     return rows.to_arrow()
 
 

@@ -15,6 +15,7 @@ from journeyheal.contract.schema import (
     FIELD_NAMES,
     FIELDS,
     FIELDS_BY_NAME,
+    JSON_TYPE_MARK,
     PARSE_ERROR,
     SOURCE_FILE,
     SOURCE_ROW,
@@ -159,8 +160,16 @@ def _shown(spec: Field) -> str:
 
 def _rules(types: dict[str, str]) -> list[tuple[str, str]]:
     """(condition, verdict) pairs in the order they are checked; the first match decides."""
+    mark = literal(JSON_TYPE_MARK)
     rules: list[tuple[str, str]] = [
-        (f"{PARSE_ERROR} IS NOT NULL", _verdict(Reason.UNPARSEABLE_LINE, None, PARSE_ERROR))
+        (
+            f"starts_with({PARSE_ERROR}, {mark})",
+            f"{{'reason': {literal(Reason.WRONG_TYPE.value)}, "
+            f"'field': split_part({PARSE_ERROR}, ':', 2), "
+            f"'detail': {PARSE_ERROR}[length({mark}) + length(split_part({PARSE_ERROR}, ':', 2))"
+            " + 2:]}",
+        ),
+        (f"{PARSE_ERROR} IS NOT NULL", _verdict(Reason.UNPARSEABLE_LINE, None, PARSE_ERROR)),
     ]
 
     # The version comes first: a row of another version is not judged by v1's rules.

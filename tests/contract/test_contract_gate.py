@@ -58,6 +58,33 @@ def test_each_broken_rule_is_quarantined_with_its_reason(
     assert field in detail
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "kind"),
+    [
+        ("journey_id", {"x": 1}, "an object"),
+        ("customer_id", True, "a boolean"),
+        ("step", ["cart"], "an array"),
+        ("event_time", False, "a boolean"),
+    ],
+)
+def test_json_values_of_the_wrong_json_type_for_a_text_field_are_quarantined(
+    folder: Path, gate: Any, field: str, value: object, kind: str
+) -> None:
+    write_jsonl(folder / "events.jsonl", [good_event("ok"), good_event("bad", **{field: value})])
+
+    con, counts = gate()
+
+    assert counts.validated == 1
+    assert counts.reasons == {"wrong_type": 1}
+    ((got_field, detail, event_id),) = con.execute(
+        "SELECT field, detail, event_id FROM quarantined"
+    ).fetchall()
+    assert got_field == field
+    assert detail.startswith(f"{field} ")
+    assert detail.endswith(f"is {kind}, not a string")
+    assert event_id == "bad"
+
+
 @pytest.mark.parametrize(("reason", "field", "changes"), BAD_EVENTS[:10])
 def test_typed_parquet_rows_are_judged_by_the_same_rules(
     folder: Path, gate: Any, reason: str, field: str, changes: dict[str, Any]
