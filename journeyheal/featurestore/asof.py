@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from feast import FeatureService, FeatureStore
 
 ENTITIES = "asof_entities"
+ENTITY_KEYS = "asof_entity_keys"
 VIEW = "asof_view"
 ROW_NUMBER = "__asof_row"
 VIEW_ROW = "__view_row"
@@ -77,13 +78,22 @@ def asof_join(entity_df: pd.DataFrame, reads: list[ViewRead]) -> pd.DataFrame:
     in the same order (only the features: the caller holds the entity columns)."""
     keys = list(dict.fromkeys(key for read in reads for key in read.join_keys))
     entity_us = _micros(entity_df[EVENT_TIMESTAMP])
-    entities = pa.Table.from_pandas(entity_df[keys], preserve_index=False)
-    entities = entities.append_column(ROW_NUMBER, pa.array(np.arange(len(entity_df))))
-    entities = entities.append_column(ENTITY_TIME, pa.array(entity_us))
 
     con = duckdb.connect()
     try:
         con.execute("SET TimeZone = 'UTC'")
+        # Join keys are strings in every view. DuckDB's scan of the pandas columns turns them
+        # into Arrow three to four times faster than pyarrow's own conversion.
+        key_frame = entity_df[keys]
+        con.register(ENTITY_KEYS, key_frame)
+        cast = ", ".join(
+            f"CAST({quote_identifier(key)} AS VARCHAR) AS {quote_identifier(key)}" for key in keys
+        )
+        entities = con.sql(f"SELECT {cast} FROM {ENTITY_KEYS}").to_arrow_table()
+        con.unregister(ENTITY_KEYS)
+        entities = entities.append_column(ROW_NUMBER, pa.array(np.arange(len(entity_df))))
+        entities = entities.append_column(ENTITY_TIME, pa.array(entity_us))
+
         columns: dict[str, pa.ChunkedArray] = {}
         # One thread per view: one view's gather runs while the next one's join does.
         with ThreadPoolExecutor(max_workers=THREADS) as pool:
@@ -109,7 +119,8 @@ def _view_features(
     keys = [quote_identifier(key) for key in read.join_keys]
     features = ", ".join(quote_identifier(feature) for feature in read.features)
     path = read.path.replace("'", "''")
-    view = con.execute(
+    # a relation, not a cursor result: DuckDB copies the rows once more for the DB-API path
+    view = con.sql(
         f"SELECT {', '.join(keys)}, {features}, "
         f"epoch_us({quote_identifier(read.timestamp)}) AS {VIEW_TIME} "
         f"FROM read_parquet('{path}')"
