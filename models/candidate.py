@@ -42,7 +42,8 @@ def champion_metrics_on(
         if version is None:
             return None
         model = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}/{version}")
-        risk = np.asarray(model.predict(window), dtype=np.float64)
+        inputs = model.metadata.get_input_schema().input_names()
+        risk = np.asarray(model.predict(window[inputs]), dtype=np.float64)
     return evaluate(window, risk, params).metrics
 
 

@@ -117,7 +117,9 @@ def _registered_scorer(version: str) -> Callable[[pd.DataFrame], np.ndarray]:
     import mlflow.pyfunc
 
     model = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}/{version}")
-    return lambda frame: np.asarray(model.predict(frame), dtype=np.float64)
+    inputs = model.metadata.get_input_schema().input_names()
+    # only the signature's columns: the windows carry labels and keys, which MLflow warns about
+    return lambda frame: np.asarray(model.predict(frame[inputs]), dtype=np.float64)
 
 
 def _logged_threshold(client: MlflowClient, version: str) -> float:

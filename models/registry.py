@@ -122,12 +122,24 @@ def write_figures(
 
 
 def optional_inputs(signature: ModelSignature) -> ModelSignature:
-    """The same signature with every input optional: features may be NULL (XGBoost copes)."""
-    from mlflow.models import ModelSignature
-    from mlflow.types import ColSpec, Schema
+    """The same signature with every input optional: features may be NULL (XGBoost copes).
 
+    Integer features (counts) are declared as any type: a count with no value (a journey
+    without a row in some view) arrives as NaN in a float column, which MLflow refuses for a
+    `long` column, while a `double` column refuses plain int64 ("not safe"). The model casts
+    every feature to float itself.
+    """
+    from mlflow.models import ModelSignature
+    from mlflow.types import ColSpec, DataType, Schema
+    from mlflow.types.schema import AnyType
+
+    integers = {DataType.integer, DataType.long}
     columns = [
-        ColSpec(type=column.type, name=column.name, required=False)
+        ColSpec(
+            type=AnyType() if column.type in integers else column.type,
+            name=column.name,
+            required=False,
+        )
         for column in signature.inputs.inputs
     ]
     return ModelSignature(inputs=Schema(columns), outputs=signature.outputs)

@@ -128,6 +128,26 @@ def test_champion_loads_with_pyfunc_and_predicts_calibrated_risk(history: Histor
     assert model.metadata.get_input_schema().input_names() == SYNTHETIC_FEATURES
 
 
+def test_champion_predicts_on_features_with_missing_counts(history: History) -> None:
+    """A journey without a row in some view has NaN counts: the signature must take them."""
+    import mlflow.pyfunc
+
+    with tracking(history.settings):
+        model = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}@champion")
+    window = history.window.head(20)
+    missing = window.astype({"error_count": "float64", "retry_count": "float64"})
+    missing.loc[missing.index[:5], ["error_count", "retry_count"]] = np.nan
+    nullable = window.astype({"timeout_count": "Int64"})
+    nullable.loc[nullable.index[:5], "timeout_count"] = pd.NA
+
+    for frame in (window, missing, nullable):
+        risk = np.asarray(model.predict(frame))
+        assert len(risk) == len(frame)
+        assert np.isfinite(risk).all()
+    expected = history.better.training.model.predict(missing)
+    np.testing.assert_allclose(np.asarray(model.predict(missing)), expected, rtol=1e-6)
+
+
 def test_run_logs_card_figures_and_provenance(history: History) -> None:
     with tracking(history.settings) as client:
         run_id = history.better.registered.run_id
