@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from journeyheal.drift.detect import DriftResult, DriftStatus
 from journeyheal.repairs.health import FeatureHealth
+
+if TYPE_CHECKING:
+    from journeyheal.featurestore.online_lag import OnlineLag
 
 
 @dataclass(frozen=True)
@@ -32,9 +36,16 @@ def judge_freshness(newest: datetime | None, window_end: datetime, limit: timede
 
 
 def judge_health(
-    result: DriftResult, freshness: Freshness, previous: FeatureHealth
+    result: DriftResult,
+    freshness: Freshness,
+    previous: FeatureHealth,
+    online: OnlineLag | None = None,
 ) -> FeatureHealth:
-    """Health after one check; a window too small to judge keeps the last drift verdict."""
+    """Health after one check; a window too small to judge keeps the last drift verdict.
+
+    Features are fresh when the warehouse's newest row is within the limit and, when the
+    online store was probed, its rows for journeys in flight are the warehouse's newest.
+    """
     if result.status is DriftStatus.NOT_ENOUGH_DATA:
         drifted = previous.drifted
         drift_reason = f"drift not judged ({result.reason}); last verdict kept"
@@ -42,8 +53,13 @@ def judge_health(
         # Broken features are no more trustworthy than drifted ones.
         drifted = result.status in (DriftStatus.DRIFTED, DriftStatus.DATA_QUALITY_FAILURE)
         drift_reason = f"drift check says {result.status.value}: {result.reason}"
+    fresh = freshness.fresh
+    fresh_reason = freshness.reason
+    if online is not None:
+        fresh = fresh and online.current
+        fresh_reason = f"{fresh_reason}; {online.reason}"
     return FeatureHealth(
-        fresh=freshness.fresh,
+        fresh=fresh,
         drifted=drifted,
-        reason=f"freshness: {freshness.reason}; {drift_reason}",
+        reason=f"freshness: {fresh_reason}; {drift_reason}",
     )

@@ -15,6 +15,7 @@ from journeyheal.featurestore.online import (
     online_features_for_journeys,
     update_online_store,
 )
+from journeyheal.featurestore.online_lag import OnlineLag, ViewLag, online_lag
 from journeyheal.featurestore.partitions import PartitionResult, materialize_partition
 from journeyheal.featurestore.settings import FeatureStoreSettings, OnlineStoreKind
 
@@ -22,9 +23,11 @@ __all__ = [
     "FEATURE_SERVICE",
     "AppliedRepository",
     "FeatureStoreSettings",
+    "OnlineLag",
     "OnlineStoreKind",
     "OnlineUpdate",
     "PartitionResult",
+    "ViewLag",
     "apply_repository",
     "build_repository",
     "feature_store",
@@ -34,6 +37,7 @@ __all__ = [
     "online_feature_values",
     "online_features",
     "online_features_for_journeys",
+    "online_lag",
     "repo_config",
     "update_online_store",
 ]

@@ -78,7 +78,7 @@ def update_online_store(
     started = time.perf_counter()
     update = OnlineUpdate(partition_end=partition_end)
 
-    _select_in_flight(con, views[JOURNEY_PREFIX], events, partition_end, ttls[JOURNEY_PREFIX])
+    select_in_flight(con, views[JOURNEY_PREFIX], events, partition_end, ttls[JOURNEY_PREFIX])
     queries = {
         JOURNEY_PREFIX: f"FROM {IN_FLIGHT_TABLE}",
         CUSTOMER_HISTORY: _latest_sql(views[CUSTOMER_HISTORY], in_flight_keys=True),
@@ -114,7 +114,7 @@ def _window(partition_end: datetime, ttl: timedelta) -> dict[str, Any]:
     return {"valid_from": partition_end - ttl, "end": partition_end}
 
 
-def _select_in_flight(
+def select_in_flight(
     con: duckdb.DuckDBPyConnection,
     prefix: FeatureView,
     events: str,

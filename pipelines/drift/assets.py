@@ -13,9 +13,11 @@ from journeyheal.drift.detect import DriftResult, DriftStatus, detect_drift
 from journeyheal.drift.health import Freshness, judge_freshness, judge_health
 from journeyheal.drift.report import write_report
 from journeyheal.drift.summary import markdown_table
+from journeyheal.featurestore.online_lag import DEFAULT_SAMPLE, OnlineLag, online_lag
 from journeyheal.home import Home
 from journeyheal.repairs.health import FeatureHealth
 from journeyheal.warehouse import replace_partition
+from pipelines.features.resources import FeastResource
 from pipelines.partitions import hourly_partitions
 from pipelines.resources import HomeResource, WarehouseResource
 
@@ -23,6 +25,7 @@ GROUP = "drift"
 ASSET = "feature_drift_report"
 DRIFT_CHECK = "features_have_not_drifted"
 FRESHNESS_CHECK = "scoring_features_are_fresh"
+ONLINE_CHECK = "online_features_are_current"
 HEALTH_TABLE = "feature_health"
 REPORTS_FOLDER = "drift"
 # Features without any value are broken upstream: the contract gate must catch them, not drift.
@@ -30,9 +33,12 @@ CONTRACT_GATE = "contract gate (journeyheal.contract: raw -> validated_journey_e
 
 
 class DriftSettings(dg.Config):
-    """Run configuration: which drift settings file the check reads."""
+    """Run configuration: which drift settings file the check reads, how many journeys in
+    flight the online-store probe looks up (0: no probe, for a warehouse without a Feast
+    repository; the online check then fails as not probed, at warning severity)."""
 
     settings_file: str = str(DEFAULT_CONFIG_PATH)
+    online_probe_journeys: int = DEFAULT_SAMPLE
 
 
 def record_health(con: duckdb.DuckDBPyConnection, health: FeatureHealth, hour: datetime) -> None:
@@ -103,6 +109,35 @@ def _freshness_check(freshness: Freshness) -> dg.AssetCheckResult:
     )
 
 
+def _online_check(lag: OnlineLag | None) -> dg.AssetCheckResult:
+    if lag is None:
+        return dg.AssetCheckResult(
+            check_name=ONLINE_CHECK,
+            passed=False,
+            severity=dg.AssetCheckSeverity.WARN,
+            description="online store not probed (online_probe_journeys is 0)",
+        )
+    views = {
+        view.view: {
+            "keys": view.keys,
+            "missing": view.missing,
+            "expired": view.expired,
+            "examples": list(view.examples),
+        }
+        for view in lag.views
+    }
+    return dg.AssetCheckResult(
+        check_name=ONLINE_CHECK,
+        passed=lag.current,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=lag.reason,
+        metadata={
+            "journeys_probed": lag.journeys,
+            "views": dg.MetadataValue.json(views),
+        },
+    )
+
+
 @dg.asset(
     name=ASSET,
     partitions_def=hourly_partitions,
@@ -123,6 +158,13 @@ def _freshness_check(freshness: Freshness) -> dg.AssetCheckResult:
             "reads through Feast's point-in-time join, and the online store is filled from) "
             "are younger than the freshness limit at the end of this hour.",
         ),
+        dg.AssetCheckSpec(
+            ONLINE_CHECK,
+            asset=ASSET,
+            description="The online store's rows for journeys in flight at the end of this "
+            "hour are the newest the warehouse holds, in every view of the FeatureService "
+            "(Feast applies no TTL on online reads, so a missed update would serve old rows).",
+        ),
     ],
     description="Drift of the friction features and scores of this hour against the champion "
     "model's training window, with an Evidently HTML report; writes the feature health the "
@@ -133,6 +175,7 @@ def feature_drift_report(
     config: DriftSettings,
     home: HomeResource,
     warehouse: WarehouseResource,
+    feast: FeastResource,
 ) -> dg.MaterializeResult:
     drift = load_drift_config(Path(config.settings_file))
     the_home = home.home
@@ -160,6 +203,17 @@ def feature_drift_report(
         reference_scores = windows.read_window(con, windows.SCORES_TABLE, score, reference_window)
         current_scores = windows.read_window(con, windows.SCORES_TABLE, score, current_window)
         newest = windows.newest_event_time(con, partition.end)
+        lag = (
+            online_lag(
+                feast.home,
+                con,
+                partition.end,
+                sample=config.online_probe_journeys,
+                settings=feast.settings,
+            )
+            if config.online_probe_journeys > 0
+            else None
+        )
 
     result = detect_drift(
         reference,
@@ -184,7 +238,7 @@ def feature_drift_report(
     freshness = judge_freshness(
         newest, partition.end, timedelta(minutes=drift.freshness_limit_minutes)
     )
-    health = judge_health(result, freshness, state.current_feature_health(the_home))
+    health = judge_health(result, freshness, state.current_feature_health(the_home), lag)
     state.write_feature_health(the_home, health, current_window.start)
     with warehouse.connect() as con:
         record_health(con, health, partition.start)
@@ -211,9 +265,14 @@ def feature_drift_report(
             "reference_rows": result.reference_rows,
             "current_rows": result.current_rows,
             "sample_size": drift.sample_size,
+            "online_store": lag.reason if lag else "not probed",
             "feature_health": dg.MetadataValue.json(
                 {"fresh": health.fresh, "drifted": health.drifted, "reason": health.reason}
             ),
         },
-        check_results=[_drift_check(result, path), _freshness_check(freshness)],
+        check_results=[
+            _drift_check(result, path),
+            _freshness_check(freshness),
+            _online_check(lag),
+        ],
     )

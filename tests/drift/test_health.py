@@ -62,3 +62,20 @@ def test_stale_features_are_not_trusted_whatever_the_drift() -> None:
 
     assert not health.trusted
     assert "over the 0:30:00 limit" in health.reason
+
+
+def test_online_store_lagging_the_warehouse_makes_features_stale() -> None:
+    from journeyheal.featurestore.online_lag import OnlineLag, ViewLag
+
+    expired = ViewLag("journey_prefix", keys=40, missing=3, expired=5, examples=("j1", "j2"))
+    lagging = OnlineLag(END, journeys=40, views=(expired,))
+    current = OnlineLag(END, journeys=40, views=(ViewLag("journey_prefix", 40, 0, 0, ()),))
+
+    stale = judge_health(result(DriftStatus.OK), FRESH, CALM_BEFORE, lagging)
+    fine = judge_health(result(DriftStatus.OK), FRESH, CALM_BEFORE, current)
+
+    assert not stale.fresh
+    assert not stale.trusted
+    assert "journey_prefix: 3 missing, 5 expired of 40 keys (e.g. j1, j2)" in stale.reason
+    assert fine.fresh
+    assert fine.trusted

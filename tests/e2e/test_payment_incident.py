@@ -124,3 +124,12 @@ def test_mlflow_client_finds_the_champion_with_its_signature_card_and_plots(
     risk = model.predict(frame[inputs])
     assert len(risk) == 50
     assert ((risk >= 0) & (risk <= 1)).all()
+
+
+def test_online_store_probe_found_the_incident_hour_current(demo: Home) -> None:
+    with duckdb.connect(str(demo.warehouse), read_only=True) as con:
+        ((fresh, reason),) = con.execute(
+            "SELECT fresh, reason FROM feature_health WHERE partition_hour = ?", [INCIDENT_HOUR]
+        ).fetchall()
+    assert fresh, reason
+    assert "journeys in flight are current" in reason
