@@ -96,14 +96,52 @@ def test_a_failing_gate_blocks_promotion_and_keeps_the_previous_good_data(
 ) -> None:
     land(home, "a.jsonl", [event(n) for n in range(30)])
     assert run_hour(home, instance).success
+    features = "SELECT count(*), max(latency_max_ms) FROM journey_prefix_features"
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        features_before = con.execute(features).fetchall()
 
     # The same hour is re-delivered with a null spike in `status` on api calls.
     land(home, "a.jsonl", [event(n, status=None) for n in range(100, 140)])
     result = run_hour(home, instance)
 
     assert not result.success
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "journey_prefix_features" not in materialized
+    with duckdb.connect(str(home.warehouse), read_only=True) as con:
+        assert con.execute(features).fetchall() == features_before
     checks = result.get_asset_check_evaluations()
     assert [c.passed for c in checks] == [False]
     promoted = count(home, "SELECT count(*) FROM validated_journey_events")
     kept = count(home, "SELECT count(*) FROM validated_journey_events WHERE event_id = 'e1'")
     assert (promoted, kept) == (30, 1)
+
+
+def test_a_quarantined_share_over_its_cap_fails_the_gate_and_nothing_downstream_runs(
+    home: Home, instance: dg.DagsterInstance
+) -> None:
+    # 10 of 40 rows break the contract: a 25% share, over the 5% cap. The 30 good rows alone
+    # pass every expectation of the suite, so only the cap can fail the gate.
+    land(
+        home,
+        "a.jsonl",
+        [*(event(n) for n in range(30)), *(event(n, latency_ms=-1.0) for n in range(30, 40))],
+    )
+
+    result = run_hour(home, instance)
+
+    assert not result.success
+    (check,) = result.get_asset_check_evaluations()
+    assert not check.passed
+    assert check.metadata["quarantined_share"].value == pytest.approx(0.25)
+    assert check.metadata["failed_expectations"].value == []
+    assert count(home, "SELECT count(*) FROM quarantined_journey_events") == 10
+    # nothing was promoted: the first delivery of the hour leaves no validated table at all
+    tables = "SELECT count(*) FROM information_schema.tables WHERE table_name = '{}'"
+    assert count(home, tables.format("validated_journey_events")) == 0
+    assert count(home, tables.format("journey_prefix_features")) == 0
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert materialized == {
+        "raw_journey_events",
+        "staged_journey_events",
+        "quarantined_journey_events",
+    }
