@@ -201,3 +201,26 @@ def test_score_journeys_fails_clearly_without_such_a_model(history: History) -> 
 
     with pytest.raises(MlflowException):
         score_journeys(f"models:/{MODEL_NAME}@nobody", history.window.head(3), history.settings)
+
+
+def test_only_a_challenger_registered_is_no_champion_to_fall_back_on(
+    tmp_path: Path, snapshots: pd.DataFrame
+) -> None:
+    """Scoring asks for the champion; a registered but unjudged challenger is never used."""
+    from mlflow.exceptions import MlflowException
+
+    from models.scoring import score_journeys
+
+    settings = TrackingSettings.for_home(Home(tmp_path / "home").ensure(), environ={})
+    training = TrainingParams(num_boost_round=20, early_stopping_rounds=5, max_depth=2, nthread=1)
+    candidate = train_candidate(
+        snapshots, WEAK_FEATURES, settings, FACTS, training, EVALUATION, BEHAVIOUR
+    )
+    with tracking(settings) as client:
+        aliases = client.get_registered_model(MODEL_NAME).aliases
+    assert {alias: str(version) for alias, version in aliases.items()} == {
+        "challenger": str(candidate.registered.model_version)
+    }
+
+    with pytest.raises(MlflowException, match="champion"):
+        score_journeys(f"models:/{MODEL_NAME}@champion", snapshots.head(3), settings)
