@@ -77,8 +77,14 @@ def run(
     home = Home.from_env().ensure()
     first = parse_utc(start, "--from") if start else None
     last = parse_utc(end, "--to") if end else None
-    summary = run_pipeline(home, first, last, echo=typer.echo)
+    try:
+        summary = run_pipeline(home, first, last, echo=typer.echo)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
     typer.echo(summary)
+    if summary.failed:
+        # the Dagster UI (`make ui`) holds each failed run's events and error
+        raise typer.Exit(code=1)
 
 
 def main() -> None:
