@@ -9,6 +9,9 @@ import pytest
 from contract_files import good_event, write_csv, write_jsonl, write_parquet
 
 from journeyheal.contract import GateConfig
+from journeyheal.contract.schema import FIELDS
+
+REQUIRED = [field.name for field in FIELDS if field.required]
 
 WRITERS = {"jsonl": write_jsonl, "csv": write_csv, "parquet": write_parquet}
 
@@ -56,6 +59,25 @@ def test_each_broken_rule_is_quarantined_with_its_reason(
     ).fetchall()
     assert (got_reason, got_field) == (reason, field)
     assert field in detail
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+@pytest.mark.parametrize("field", REQUIRED)
+def test_a_required_field_left_out_entirely_is_missing(
+    folder: Path, gate: Any, fmt: str, field: str
+) -> None:
+    # Not null but absent: the key is not in the JSON object, the column not in the file.
+    bad = good_event("bad")
+    del bad[field]
+    WRITERS[fmt](folder / f"a.{fmt}", [good_event("ok")])
+    WRITERS[fmt](folder / f"b.{fmt}", [bad])
+
+    con, counts = gate()
+
+    assert counts.validated == 1
+    assert counts.reasons == {"missing_field": 1}
+    ((got_field,),) = con.execute("SELECT field FROM quarantined").fetchall()
+    assert got_field == field
 
 
 @pytest.mark.parametrize(
