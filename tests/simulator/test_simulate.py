@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -183,6 +184,24 @@ def test_remedy_flag_mid_run_helps_only_the_journeys_it_reaches(
     ]
     on = evaluate_flag(_canary(50), FLAG, calls["journey_id"].to_numpy())
     assert calls["latency_ms"][on].mean() < calls["latency_ms"][~on].mean() / 2
+
+
+def test_a_ten_percent_canary_reaches_ten_percent_of_the_simulated_journeys(
+    tmp_path: Path, scenario_file: Factory
+) -> None:
+    home = Home(tmp_path / "home").ensure()
+    home.flags.write_text(json.dumps(_canary(10)), encoding="utf-8")
+
+    def busier(data: dict[str, Any]) -> None:
+        # about 6,000 journeys: 10% then has a standard error of 0.4 points, well inside 2
+        data["arrivals"]["base_per_hour"] = 2000
+
+    simulate(home, scenario_file(busier), START, 3)
+
+    truth = _read(home, "truth/*/*/truth.parquet")
+    reached = truth.groupby("journey_id")["flags"].agg(lambda flags: (flags == FLAG).any())
+    assert len(reached) > 4000
+    assert abs(reached.mean() - 0.10) <= 0.02
 
 
 def test_continuing_needs_state(tmp_path: Path, scenario_file: Factory) -> None:
