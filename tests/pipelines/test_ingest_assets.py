@@ -145,3 +145,31 @@ def test_a_quarantined_share_over_its_cap_fails_the_gate_and_nothing_downstream_
         "staged_journey_events",
         "quarantined_journey_events",
     }
+
+
+def test_backfilling_a_range_twice_doubles_nothing(
+    home: Home, instance: dg.DagsterInstance
+) -> None:
+    land(home, "a.jsonl", [event(n) for n in range(30)])
+    later = home.landing_hour(LANDING_DAY, LANDING_HOUR + 1)
+    later.mkdir(parents=True)
+    arrivals = [
+        event(200, event_time="2026-11-02T11:05:00Z"),
+        event(201, event_time="2026-11-02T10:59:00Z"),  # late: belongs to the 10:00 hour
+        event(5),  # re-delivered: accepted an hour earlier
+    ]
+    (later / "b.jsonl").write_text("".join(json.dumps(e) + "\n" for e in arrivals))
+    definitions = build_definitions(home)
+    definitions.resolve_job_def(FEATURE_STORE_JOB).execute_in_process(instance=instance)
+    job = definitions.resolve_job_def(HOURLY_JOB)
+
+    tables = ("validated_journey_events", "journey_prefix_features", "quarantined_journey_events")
+    counts = []
+    for _ in range(2):
+        for key in (PARTITION, "2026-11-02-11:00"):
+            assert job.execute_in_process(partition_key=key, instance=instance).success
+        counts.append([count(home, f"SELECT count(*) FROM {table}") for table in tables])
+
+    assert counts[0] == counts[1]
+    assert counts[0][0] == 32
+    assert count(home, "SELECT count(*) FROM validated_journey_events WHERE event_id = 'e5'") == 1
