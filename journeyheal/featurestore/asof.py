@@ -1,10 +1,12 @@
-"""The point-in-time join of a FeatureService in DuckDB: one slim ASOF join per view.
+"""The point-in-time join of a FeatureService in DuckDB: one ASOF join per view.
 
 Same semantics as Feast's offline retrieval (per view: the latest row at or before the entity
 row's time, NULL when older than the view's TTL or when a key is NULL), read from the same
-registry objects. Each view's ASOF join carries only the row numbers, keys and times; the
-features are then gathered by the matched row number with Arrow's `take`. Carrying every
-feature through a chain of joins, as one big query does, costs more than the joins themselves.
+registry objects. Each view gets its own ASOF LEFT JOIN of the entity rows (keys, time, row
+number) against that view's Parquet files, ordered back by row number, two views at a time.
+One query chaining every view's join, carrying every feature through each, took three times
+as long; matching row numbers first and gathering the features with Arrow's `take` took half
+as long again as letting DuckDB carry them through a single join.
 """
 
 from __future__ import annotations
@@ -26,13 +28,10 @@ if TYPE_CHECKING:
 
 ENTITIES = "asof_entities"
 ENTITY_KEYS = "asof_entity_keys"
-VIEW = "asof_view"
 ROW_NUMBER = "__asof_row"
-VIEW_ROW = "__view_row"
 VIEW_TIME = "__view_us"
 ENTITY_TIME = "__entity_us"
 EVENT_TIMESTAMP = "event_timestamp"
-NO_MATCH = -1
 THREADS = 2
 # Arrow integers to pandas' nullable integers: a feature with no row in time is NULL.
 NULLABLE_INTEGERS = {
@@ -114,43 +113,33 @@ def asof_join(entity_df: pd.DataFrame, reads: list[ViewRead]) -> pd.DataFrame:
 def _view_features(
     con: duckdb.DuckDBPyConnection, read: ViewRead, entities: pa.Table
 ) -> dict[str, pa.ChunkedArray]:
-    """One view's features for every entity row: match row numbers, check the TTL, gather."""
+    """One view's features for every entity row, in entity order; NULL past the TTL."""
     con.register(ENTITIES, entities)
     keys = [quote_identifier(key) for key in read.join_keys]
-    features = ", ".join(quote_identifier(feature) for feature in read.features)
+    features = [quote_identifier(feature) for feature in read.features]
     path = read.path.replace("'", "''")
-    # a relation, not a cursor result: DuckDB copies the rows once more for the DB-API path
-    view = con.sql(
-        f"SELECT {', '.join(keys)}, {features}, "
-        f"epoch_us({quote_identifier(read.timestamp)}) AS {VIEW_TIME} "
-        f"FROM read_parquet('{path}')"
-    ).to_arrow_table()
-    # one chunk: `take` on a chunked column concatenates its chunks again for every call
-    view = view.combine_chunks()
-    view = view.append_column(VIEW_ROW, pa.array(np.arange(view.num_rows)))
-
-    # The latest view row at or before each entity row, by key; NULL keys never match.
+    # NULL keys never match; a row older than the TTL counts as no row.
     on = " AND ".join(f"e.{key} = v.{key}" for key in keys)
-    con.register(VIEW, view.select([*read.join_keys, VIEW_TIME, VIEW_ROW]))
-    try:
-        matched = con.execute(
-            f"SELECT e.{ROW_NUMBER}, v.{VIEW_ROW} "
-            f"FROM {ENTITIES} AS e "
-            f"ASOF JOIN {VIEW} AS v ON {on} AND e.{ENTITY_TIME} >= v.{VIEW_TIME}"
-        ).fetchnumpy()
-    finally:
-        con.unregister(VIEW)
-
-    entity_us = entities.column(ENTITY_TIME).to_numpy()
-    rows = np.full(len(entity_us), NO_MATCH, dtype=np.int64)
-    rows[matched[ROW_NUMBER]] = matched[VIEW_ROW]
-    found = rows != NO_MATCH
+    in_time = "TRUE"
     if read.ttl:
-        view_us = view.column(VIEW_TIME).to_numpy()[np.where(found, rows, 0)]
-        found &= view_us >= entity_us - int(read.ttl / timedelta(microseconds=1))
-
-    take = pa.array(rows, mask=~found)
-    return {feature: view.column(feature).take(take) for feature in read.features}
+        ttl_us = int(read.ttl / timedelta(microseconds=1))
+        in_time = f"v.{VIEW_TIME} >= e.{ENTITY_TIME} - {ttl_us}"
+    selected = ", ".join(
+        f"CASE WHEN {in_time} THEN v.{feature} END AS {feature}" for feature in features
+    )
+    table = con.sql(
+        f"SELECT {selected} FROM {ENTITIES} AS e "
+        f"ASOF LEFT JOIN ("
+        f"  SELECT {', '.join(keys)}, {', '.join(features)}, "
+        f"  epoch_us({quote_identifier(read.timestamp)}) AS {VIEW_TIME} "
+        f"  FROM read_parquet('{path}')"
+        f") AS v ON {on} AND e.{ENTITY_TIME} >= v.{VIEW_TIME} "
+        f"ORDER BY e.{ROW_NUMBER}"
+    ).to_arrow_table()
+    if table.num_rows != entities.num_rows:
+        msg = f"view {read.name}: {table.num_rows} rows joined for {entities.num_rows} entity rows"
+        raise RuntimeError(msg)
+    return {feature: table.column(feature) for feature in read.features}
 
 
 def _micros(timestamps: pd.Series) -> np.ndarray:
