@@ -94,7 +94,7 @@ def asof_join(entity_df: pd.DataFrame, reads: list[ViewRead]) -> pd.DataFrame:
         entities = entities.append_column(ENTITY_TIME, pa.array(entity_us))
 
         columns: dict[str, pa.ChunkedArray] = {}
-        # One thread per view: one view's gather runs while the next one's join does.
+        # Two views at a time: one query's single-threaded phases leave a core to the other.
         with ThreadPoolExecutor(max_workers=THREADS) as pool:
             parts = pool.map(lambda read: _view_features(con.cursor(), read, entities), reads)
             for part in parts:
