@@ -1,6 +1,7 @@
 """Hourly scoring: every journey in flight at the partition end, scored by the champion."""
 
 from datetime import datetime
+from typing import Literal
 
 import dagster as dg
 import duckdb
@@ -67,6 +68,14 @@ def clear_partition(con: duckdb.DuckDBPyConnection, partition_start: datetime) -
         con.execute(f"DELETE FROM {SCORES_TABLE} WHERE partition_hour = ?", [partition_start])
 
 
+class ScoringConfig(dg.Config):
+    """Point-in-time engine of the features scored: Feast's get_historical_features, or the
+    same join from the same registry run as one DuckDB ASOF join per view (tested equal; about
+    5x faster at a million journeys, bench/bench_feast.py)."""
+
+    engine: Literal["feast", "duckdb"] = "feast"
+
+
 @dg.asset(
     partitions_def=hourly_partitions,
     group_name=GROUP,
@@ -77,6 +86,7 @@ def clear_partition(con: duckdb.DuckDBPyConnection, partition_start: datetime) -
 )
 def friction_scores(
     context: dg.AssetExecutionContext,
+    config: ScoringConfig,
     warehouse: WarehouseResource,
     feast: FeastResource,
     mlflow: MlflowResource,
@@ -105,7 +115,9 @@ def friction_scores(
         else:
             keys = entities.drop(columns=["channel"])
             try:
-                features = historical_features(feast.home, keys, service, feast.settings)
+                features = historical_features(
+                    feast.home, keys, service, feast.settings, engine=config.engine
+                )
             except Exception as error:
                 msg = (
                     f"cannot read {service} from the feature store; no scores written for "
@@ -122,6 +134,7 @@ def friction_scores(
             "dagster/row_count": len(scores),
             "model_version": loaded.version,
             "feature_service": service,
+            "point_in_time_engine": config.engine,
             "mean_risk": float(scores["risk"].mean()) if len(scores) else 0.0,
             "scored_at (event_timestamp)": end.isoformat(),
         }

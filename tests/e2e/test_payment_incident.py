@@ -133,3 +133,34 @@ def test_online_store_probe_found_the_incident_hour_current(demo: Home) -> None:
         ).fetchall()
     assert fresh, reason
     assert "journeys in flight are current" in reason
+
+
+def test_scores_from_the_duckdb_join_equal_those_from_feast(demo: Home) -> None:
+    import dagster as dg
+
+    from pipelines.model.scoring import ScoringConfig, friction_scores
+    from pipelines.resources import resources_for
+
+    key = INCIDENT_HOUR.strftime(PARTITION_FORMAT)
+    query = (
+        "SELECT journey_id, risk, model_version FROM friction_scores "
+        "WHERE partition_hour = ? ORDER BY journey_id"
+    )
+    with duckdb.connect(str(demo.warehouse), read_only=True) as con:
+        by_feast = con.execute(query, [INCIDENT_HOUR]).df()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JOURNEYHEAL_HOME", str(demo.root))
+        result = dg.materialize(
+            [friction_scores],
+            partition_key=key,
+            resources=resources_for(demo),
+            instance=dg.DagsterInstance.ephemeral(),
+            run_config=dg.RunConfig({"friction_scores": ScoringConfig(engine="duckdb")}),
+        )
+    assert result.success
+    with duckdb.connect(str(demo.warehouse), read_only=True) as con:
+        by_duckdb = con.execute(query, [INCIDENT_HOUR]).df()
+
+    assert len(by_feast) > 20
+    pd.testing.assert_frame_equal(by_duckdb, by_feast)
