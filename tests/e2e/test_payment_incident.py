@@ -113,12 +113,17 @@ def test_mlflow_client_finds_the_champion_with_its_signature_card_and_plots(
     run = client.get_run(champion.run_id)
     assert {"roc_auc", "pr_auc", "brier"} <= set(run.data.metrics)
     assert run.data.tags["feature_service"] == "friction_model_v1"
+    assert run.data.tags["feature_service_version"]
+    assert set(json.loads(run.data.tags["data_window"])) >= {"train", "validation", "test"}
     artifacts = {item.path for item in client.list_artifacts(champion.run_id)}
     assert any(path.endswith(".md") for path in artifacts), artifacts
+    plots = {Path(item.path).name for item in client.list_artifacts(champion.run_id, "plots")}
+    assert len([name for name in plots if name.endswith(".png")]) >= 6, plots
 
     model = mlflow.pyfunc.load_model("models:/journey-friction@champion")
     inputs = model.metadata.get_input_schema().input_names()
     assert inputs
+    assert model.metadata.saved_input_example_info is not None
     with duckdb.connect(str(demo.warehouse), read_only=True) as con:
         frame = con.execute("SELECT * FROM friction_training_set LIMIT 50").df()
     risk = model.predict(frame[inputs])
