@@ -96,8 +96,8 @@ def online_lag(
     service_name: str = FEATURE_SERVICE,
     settings: FeatureStoreSettings | None = None,
 ) -> OnlineLag:
-    """Compare the online rows of up to `sample` journeys in flight at `as_of` with the
-    warehouse's newest rows of the same keys."""
+    """Judge the online rows of up to `sample` journeys in flight at `as_of`: missing or
+    expired where the warehouse holds a row of the same key within the view's TTL."""
     if as_of.tzinfo is None:
         msg = f"as_of must be tz-aware (got {as_of!r})"
         raise ValueError(msg)

@@ -161,9 +161,10 @@ def _online_check(lag: OnlineLag | None) -> dg.AssetCheckResult:
         dg.AssetCheckSpec(
             ONLINE_CHECK,
             asset=ASSET,
-            description="The online store's rows for journeys in flight at the end of this "
-            "hour are the newest the warehouse holds, in every view of the FeatureService "
-            "(Feast applies no TTL on online reads, so a missed update would serve old rows).",
+            description="The online store holds a row younger than its view's TTL for every "
+            "key of the journeys in flight at the end of this hour that the warehouse has a "
+            "recent row for, in every view of the FeatureService (Feast applies no TTL on "
+            "online reads, so a missed update would serve old rows).",
         ),
     ],
     description="Drift of the friction features and scores of this hour against the champion "
