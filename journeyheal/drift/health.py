@@ -44,7 +44,7 @@ def judge_health(
     """Health after one check; a window too small to judge keeps the last drift verdict.
 
     Features are fresh when the warehouse's newest row is within the limit and, when the
-    online store was probed, its rows for journeys in flight are the warehouse's newest.
+    online store was probed, no key of the journeys in flight is missing or expired there.
     """
     if result.status is DriftStatus.NOT_ENOUGH_DATA:
         drifted = previous.drifted

@@ -280,13 +280,20 @@ def serving_plan(
     return ServingPlan(service=service, join_keys=join_keys, ttls=ttls)
 
 
+def is_expired(stamp: float, cutoff: float) -> bool:
+    """An online row's epoch-second timestamp is surely older than the cutoff.
+
+    Online timestamps are whole seconds, so a row is expired only a second past the cutoff.
+    """
+    return stamp + 1 <= cutoff
+
+
 def _expire(values: dict[str, list[Any]], ttls: dict[str, timedelta], as_of: datetime) -> None:
     """Null, in place, each value whose row is older than its TTL at `as_of`."""
     for name, ttl in ttls.items():
         cutoff = (as_of - ttl).timestamp()
         stamps = values[name + TIMESTAMP_SUFFIX]
-        # Online timestamps are whole seconds: expire only rows surely older than the cutoff.
         values[name] = [
-            None if stamp + 1 <= cutoff else value
+            None if is_expired(stamp, cutoff) else value
             for value, stamp in zip(values[name], stamps, strict=True)
         ]

@@ -29,6 +29,7 @@ from journeyheal.featurestore.online import (
     IN_FLIGHT_TABLE,
     MISSING_KEY,
     TIMESTAMP_SUFFIX,
+    is_expired,
     select_in_flight,
 )
 from journeyheal.featurestore.settings import FeatureStoreSettings
@@ -40,8 +41,6 @@ from journeyheal.home import Home
 # Journeys probed per check: a missed update leaves most of them missing or expired.
 DEFAULT_SAMPLE = 200
 EXAMPLES = 5
-# Online timestamps are whole seconds; warehouse ones are microseconds.
-SECOND_SLACK = 1.0
 
 
 @dataclass(frozen=True)
@@ -178,7 +177,7 @@ def _judge(
         checked.add(key)
         if _is_null(stamp) or stamp == 0:
             missing.add(key)
-        elif stamp + SECOND_SLACK <= cutoff:
+        elif is_expired(stamp, cutoff):
             expired.add(key)
     examples = tuple("/".join(map(str, key)) for key in sorted(missing | expired)[:EXAMPLES])
     return ViewLag(name, len(checked), len(missing), len(expired), examples)

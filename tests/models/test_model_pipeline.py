@@ -140,21 +140,27 @@ def test_first_model_is_promoted_and_a_shuffled_one_leaves_the_champion(
     assert verdicts["3"] == ("refused", check.description, "1")
 
 
-def test_scores_fail_clearly_and_write_nothing_without_a_champion(
-    home: Home, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
-
+def failed_scoring_message(home: Home) -> str:
+    """Score the 05:00 partition, which must fail; the step failure's message."""
     result = dg.materialize(
         [scoring.friction_scores],
         resources=resources(home),
         partition_key="2026-01-01-05:00",
         raise_on_error=False,
     )
-
     assert not result.success
     failure = next(event for event in result.all_events if event.is_step_failure)
-    assert "cannot load models:/journey-friction@champion" in str(failure.event_specific_data)
+    return str(failure.event_specific_data)
+
+
+def test_scores_fail_clearly_and_write_nothing_without_a_champion(
+    home: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
+
+    message = failed_scoring_message(home)
+
+    assert "cannot load models:/journey-friction@champion" in message
     with duckdb.connect(str(home.warehouse)) as con:
         tables = {row[0] for row in con.execute("SHOW TABLES").fetchall()}
     assert scoring.SCORES_TABLE not in tables
@@ -196,16 +202,8 @@ def test_scores_fail_clearly_and_keep_the_last_good_ones_without_a_feature_store
         )
         scoring.replace_partition(con, earlier, start)
 
-    result = dg.materialize(
-        [scoring.friction_scores],
-        resources=resources(home),
-        partition_key="2026-01-01-05:00",
-        raise_on_error=False,
-    )
+    message = failed_scoring_message(home)
 
-    assert not result.success
-    failure = next(event for event in result.all_events if event.is_step_failure)
-    message = str(failure.event_specific_data)
     assert "cannot read friction_model_v1 from the feature store" in message
     assert "no scores written for 2026-01-01 05:00" in message
     with duckdb.connect(str(home.warehouse)) as con:
